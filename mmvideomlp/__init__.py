@@ -1,0 +1,10 @@
+"""Attention-free video backbones (MorphMLP, PosMLP-Video, ILA, VAST) for OpenMMLab 2.x."""
+from . import compat
+
+compat.apply()
+
+from . import models  # noqa: E402,F401  (registers every model)
+from .registry import register_model  # noqa: E402
+from .version import __version__  # noqa: E402
+
+__all__ = ['register_model', '__version__']

@@ -1,0 +1,189 @@
+"""A synthetic action dataset whose classes differ only in temporal order.
+
+Every class comes with its time-reversed twin (left/right, up/down, clockwise/anticlockwise,
+growing/shrinking, appearing/disappearing), so no single frame, nor any orderless set of
+frames, tells a class from its twin: a model must use the order of frames to exceed 50% on
+a pair. Videos are real mp4 files that decord reads; annotation lists follow mmaction2's
+``VideoDataset`` format (``relative/path.mp4 label`` per line).
+"""
+import os
+import os.path as osp
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+CLASSES = ('moving_left', 'moving_right', 'moving_up', 'moving_down', 'rotating_clockwise',
+           'rotating_anticlockwise', 'growing', 'shrinking', 'appearing', 'disappearing')
+SPLITS = ('train', 'val', 'test')
+
+
+def reversed_class(label):
+    """Label of the class that plays ``label`` backwards (its twin)."""
+    return label ^ 1
+
+
+@dataclass
+class SyntheticVideoSpec:
+    """Size of the generated dataset.
+
+    Args:
+        videos_per_class (dict): Videos per class for each split.
+        num_frames (int): Frames per video.
+        height (int): Frame height in pixels.
+        width (int): Frame width in pixels.
+        fps (int): Frame rate written into the container.
+        num_distractors (tuple): Min and max number of static distractor shapes.
+    """
+    videos_per_class: dict = None
+    num_frames: int = 16
+    height: int = 64
+    width: int = 64
+    fps: int = 8
+    num_distractors: tuple = (1, 3)
+
+    def __post_init__(self):
+        if self.videos_per_class is None:
+            self.videos_per_class = dict(train=24, val=6, test=6)
+        if self.num_frames < 4:
+            raise ValueError(f'num_frames must be at least 4, got {self.num_frames}')
+        if min(self.height, self.width) < 32:
+            raise ValueError(f'height and width must be at least 32, got {self.height}x{self.width}')
+
+
+def _smooth_texture(rng, height, width, cells):
+    """Random colour texture: a coarse random grid upsampled with cubic interpolation."""
+    grid = rng.uniform(0, 255, size=(cells, cells, 3)).astype(np.float32)
+    return cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC).clip(0, 255)
+
+
+def _shape_mask(rng, size):
+    """A random filled shape (rectangle, ellipse or triangle) on a ``size``² canvas."""
+    mask = np.zeros((size, size), np.float32)
+    c, r = size // 2, size // 2 - 1
+    kind = rng.integers(3)
+    if kind == 0:
+        a, b = int(r * rng.uniform(0.5, 1.0)), int(r * rng.uniform(0.35, 0.7))
+        cv2.rectangle(mask, (c - a, c - b), (c + a, c + b), 1.0, -1)
+    elif kind == 1:
+        axes = (int(r * rng.uniform(0.6, 1.0)), int(r * rng.uniform(0.3, 0.6)))
+        cv2.ellipse(mask, (c, c), axes, 0, 0, 360, 1.0, -1)
+    else:
+        pts = np.array([[c - r, c + r // 2], [c + r, c + r // 2], [c - r // 3, c - r]], np.int32)
+        cv2.fillPoly(mask, [pts], 1.0)
+    return mask
+
+
+def _trajectory(rng, label, spec, sprite):
+    """Per-frame centre, angle (degrees), scale and opacity of the moving object."""
+    t = np.linspace(0.0, 1.0, spec.num_frames)
+    h, w = spec.height, spec.width
+    margin = sprite * 0.45
+    cx = np.full_like(t, rng.uniform(margin, w - margin))
+    cy = np.full_like(t, rng.uniform(margin, h - margin))
+    angle = np.full_like(t, rng.uniform(0, 360))
+    scale = np.full_like(t, rng.uniform(0.8, 1.1))
+    alpha = np.ones_like(t)
+    family, backwards = divmod(label, 2)
+    if family in (0, 1):  # horizontal / vertical motion across a random span
+        extent = w if family == 0 else h
+        span = rng.uniform(0.4, 0.65) * (extent - 2 * margin)
+        start = rng.uniform(margin, extent - margin - span)
+        pos = start + span * t
+        pos = pos[::-1] if backwards == 0 else pos  # left (0) and up (2) decrease
+        if family == 0:
+            cx = pos
+        else:
+            cy = pos
+    elif family == 2:  # rotation; image y points down, so a growing angle turns anticlockwise
+        turn = rng.uniform(120, 240) * t
+        angle = angle + (turn if backwards else -turn)
+    elif family == 3:  # growing / shrinking
+        lo, hi = rng.uniform(0.3, 0.5), rng.uniform(1.0, 1.3)
+        scale = lo + (hi - lo) * t
+        scale = scale[::-1] if backwards else scale
+    else:  # appearing / disappearing: fade over a random window of the clip
+        a, b = sorted(rng.uniform(0.1, 0.9, size=2))
+        b = max(b, a + 0.25)
+        alpha = np.clip((t - a) / (b - a), 0, 1)
+        alpha = alpha[::-1] if backwards else alpha
+    return cx, cy, angle, scale, alpha
+
+
+def render_video(label, rng, spec):
+    """Render one clip of class ``label`` as uint8 frames ``(T, H, W, 3)`` (BGR)."""
+    h, w = spec.height, spec.width
+    background = _smooth_texture(rng, h, w, int(rng.integers(2, 6)))
+    background = 0.45 * background + 0.55 * rng.uniform(0, 255, size=3)
+    for _ in range(int(rng.integers(spec.num_distractors[0], spec.num_distractors[1] + 1))):
+        size = int(rng.integers(6, max(8, min(h, w) // 5)))
+        y, x = int(rng.integers(0, h - size)), int(rng.integers(0, w - size))
+        background[y:y + size, x:x + size] = rng.uniform(0, 255, size=3)
+    sprite = int(min(h, w) * rng.uniform(0.32, 0.45)) | 1
+    texture = _smooth_texture(rng, sprite, sprite, int(rng.integers(2, 4)))
+    # a bright stripe makes the orientation of symmetric shapes visible (rotation classes)
+    texture[:, : sprite // 4] = rng.uniform(180, 255, size=3)
+    mask = _shape_mask(rng, sprite)
+    frames = np.empty((spec.num_frames, h, w, 3), np.uint8)
+    c = (sprite - 1) / 2.0
+    for i, (cx, cy, ang, sc, al) in enumerate(zip(*_trajectory(rng, label, spec, sprite))):
+        m = cv2.getRotationMatrix2D((c, c), float(ang), float(sc))
+        m[:, 2] += (cx - c, cy - c)
+        obj = cv2.warpAffine(texture, m, (w, h), flags=cv2.INTER_LINEAR)
+        cover = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_LINEAR)[..., None] * al
+        frames[i] = (background * (1 - cover) + obj * cover).clip(0, 255).astype(np.uint8)
+    return frames
+
+
+def write_mp4(path, frames, fps):
+    """Write BGR uint8 frames ``(T, H, W, 3)`` to an mp4 (MPEG-4 part 2) file."""
+    h, w = frames.shape[1:3]
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
+    if not writer.isOpened():
+        raise RuntimeError(f'OpenCV cannot write mp4 files ({path}); is opencv-python installed?')
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+
+
+def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
+    """Write the dataset under ``out_dir``.
+
+    Layout::
+
+        out_dir/label_map.txt                 class names, one per line, in label order
+        out_dir/{train,val,test}_list.txt     "videos/<split>/<name>.mp4 <label>" per line
+        out_dir/videos/<split>/*.mp4
+
+    Every split holds the same number of videos per class. The same ``seed`` and ``spec``
+    give the same frames and lists.
+
+    Returns:
+        dict: split name → list of ``(relative path, label)``.
+    """
+    spec = spec or SyntheticVideoSpec()
+    unknown = set(spec.videos_per_class) - set(SPLITS)
+    if unknown:
+        raise ValueError(f'unknown splits {sorted(unknown)}; allowed: {SPLITS}')
+    jobs = []
+    for split_index, split in enumerate(SPLITS):
+        for i in range(spec.videos_per_class.get(split, 0) * len(CLASSES)):
+            jobs.append((split_index, split, i, i % len(CLASSES)))
+    os.makedirs(out_dir, exist_ok=True)
+    with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
+        f.write('\n'.join(CLASSES) + '\n')
+    iterator = jobs
+    if progress:
+        from tqdm import tqdm
+        iterator = tqdm(jobs, desc='synthetic videos', unit='video')
+    lists = {split: [] for split in SPLITS if spec.videos_per_class.get(split, 0)}
+    for split_index, split, i, label in iterator:
+        rng = np.random.default_rng([seed, split_index, i])
+        rel = f'videos/{split}/{split}_{i:05d}_{CLASSES[label]}.mp4'
+        os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
+        write_mp4(osp.join(out_dir, rel), render_video(label, rng, spec), spec.fps)
+        lists[split].append((rel, label))
+    for split, items in lists.items():
+        with open(osp.join(out_dir, f'{split}_list.txt'), 'w') as f:
+            f.writelines(f'{rel} {label}\n' for rel, label in items)
+    return lists

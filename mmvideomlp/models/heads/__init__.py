@@ -1,0 +1,3 @@
+from .token_norm_head import TokenNormHead
+
+__all__ = ['TokenNormHead']

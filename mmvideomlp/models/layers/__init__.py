@@ -1,0 +1,3 @@
+from .stem import ConvDownsample, ConvStem
+
+__all__ = ['ConvStem', 'ConvDownsample']

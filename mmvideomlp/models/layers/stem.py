@@ -1,0 +1,77 @@
+"""Convolutional stem and downsampling shared by the channels-last video MLPs.
+
+MorphMLP (Zhang et al., ECCV 2022) and PosMLP-Video (Hao et al., IJCV 2024) use the
+same two-convolution stem and the same conv + LayerNorm downsampling; they differ only
+in the temporal kernel and stride of the first stem convolution.
+"""
+import torch.nn as nn
+from mmcv.cnn import build_activation_layer, build_norm_layer
+from mmengine.model import BaseModule
+
+
+class ConvStem(BaseModule):
+    """Two 3-D convolutions with BatchNorm, each halving height and width.
+
+    ``proj1`` (kernel ``(kt, 3, 3)``, stride ``(st, 2, 2)``) → ``norm1`` → GELU →
+    ``proj2`` (kernel ``(1, 3, 3)``, stride ``(1, 2, 2)``) → ``norm2``.
+
+    Args:
+        in_channels (int): Input channels. Defaults to 3.
+        embed_dims (int): Output channels; the first convolution has half of them.
+        temporal_kernel (int): Temporal kernel of ``proj1`` (3 for MorphMLP, 1 for
+            PosMLP and for images). Defaults to 1.
+        temporal_stride (int): Temporal stride of ``proj1``. Defaults to 1.
+        norm_cfg (dict): Norm layer of both convolutions. Defaults to ``BN3d``.
+        act_cfg (dict): Activation between the convolutions. Defaults to GELU.
+
+    Shapes:
+        input ``(N, C_in, T, H, W)`` → output ``(N, T', H/4, W/4, embed_dims)``
+        (channels-last), ``T' = ceil(T / temporal_stride)``.
+    """
+
+    def __init__(self,
+                 in_channels=3,
+                 embed_dims=64,
+                 temporal_kernel=1,
+                 temporal_stride=1,
+                 norm_cfg=dict(type='BN3d'),
+                 act_cfg=dict(type='GELU'),
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if embed_dims % 2:
+            raise ValueError(f'ConvStem: embed_dims must be even, got {embed_dims}')
+        mid = embed_dims // 2
+        self.proj1 = nn.Conv3d(in_channels, mid, (temporal_kernel, 3, 3),
+                               (temporal_stride, 2, 2), (temporal_kernel // 2, 1, 1))
+        self.norm1 = build_norm_layer(norm_cfg, mid)[1]
+        self.act = build_activation_layer(act_cfg)
+        self.proj2 = nn.Conv3d(mid, embed_dims, (1, 3, 3), (1, 2, 2), (0, 1, 1))
+        self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
+
+    def forward(self, x):
+        x = self.act(self.norm1(self.proj1(x)))
+        x = self.norm2(self.proj2(x))
+        return x.permute(0, 2, 3, 4, 1)
+
+
+class ConvDownsample(BaseModule):
+    """Spatial 3×3 stride-2 convolution followed by LayerNorm, channels-last in and out.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels.
+        norm_cfg (dict): Norm applied after the convolution. Defaults to LN (eps 1e-5).
+
+    Shapes:
+        ``(N, T, H, W, C_in)`` → ``(N, T, ceil(H/2), ceil(W/2), C_out)``.
+    """
+
+    def __init__(self, in_channels, out_channels, norm_cfg=dict(type='LN', eps=1e-5),
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        self.proj = nn.Conv3d(in_channels, out_channels, (1, 3, 3), (1, 2, 2), (0, 1, 1))
+        self.norm = build_norm_layer(norm_cfg, out_channels)[1]
+
+    def forward(self, x):
+        x = self.proj(x.permute(0, 4, 1, 2, 3))
+        return self.norm(x.permute(0, 2, 3, 4, 1))

@@ -1,0 +1,47 @@
+"""Registration of the package's models into the OpenMMLab codebases.
+
+One class is registered into the ``MODELS`` registries of mmaction2, mmpretrain and
+mmsegmentation, so configs under any of the three default scopes resolve it by name.
+A name that one of those registries already holds is an error, never a silent override.
+"""
+import importlib
+
+CODEBASES = ('mmaction', 'mmpretrain', 'mmseg')
+
+
+def _model_registries():
+    registries = []
+    for scope in CODEBASES:
+        try:
+            module = importlib.import_module(f'{scope}.registry')
+        except ImportError:  # a codebase that is not installed is simply not served
+            continue
+        registry = module.MODELS
+        registry.import_from_location()  # load the codebase's own names first
+        registries.append(registry)
+    return registries
+
+
+def register_model(cls=None, *, name=None):
+    """Register a model class under every installed OpenMMLab default scope.
+
+    Use as ``@register_model`` or ``@register_model(name='Other')``.
+
+    Raises:
+        KeyError: if ``mmaction``, ``mmpretrain`` or ``mmseg`` already has a model of
+            that name.
+    """
+
+    def register(module):
+        key = name or module.__name__
+        for registry in _model_registries():
+            existing = registry.module_dict.get(key)
+            if existing is module:
+                continue
+            if existing is not None:
+                raise KeyError(f'{key} is already registered in {registry.scope}::model '
+                               f'by {existing.__module__}; choose another name')
+            registry.register_module(name=key, module=module)
+        return module
+
+    return register if cls is None else register(cls)
