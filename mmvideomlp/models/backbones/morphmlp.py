@@ -1,0 +1,1 @@
+"""Placeholder: the backbone module of this family is being written."""

@@ -1,0 +1,41 @@
+"""Helpers shared by tools/train.py and tools/test.py."""
+import os
+import os.path as osp
+
+import torch
+import torch.distributed as dist
+
+
+def prepare_cpu_distributed(cfg, launcher):
+    """Make ``--launcher pytorch`` work on machines without CUDA (gloo backend).
+
+    mmengine's launcher calls ``torch.cuda.set_device`` and the Runner wraps the model with
+    ``device_ids=[LOCAL_RANK]``; both fail without CUDA. The process group is created here
+    first (the Runner then skips its own initialisation) and DDP gets ``device_ids=None``.
+    Does nothing when CUDA is available or the launcher is not ``pytorch``.
+    """
+    if launcher != 'pytorch' or torch.cuda.is_available():
+        return cfg
+    dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    if dist_cfg.get('backend', 'nccl') == 'nccl':
+        dist_cfg['backend'] = 'gloo'
+    if not dist.is_initialized():
+        dist.init_process_group(backend=dist_cfg['backend'])
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel', broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    return cfg
+
+
+def default_work_dir(cfg, config_path, work_dir=None):
+    if work_dir is not None:
+        return work_dir
+    if cfg.get('work_dir', None) is not None:
+        return cfg.work_dir
+    return osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def set_local_rank(local_rank):
+    os.environ.setdefault('LOCAL_RANK', str(local_rank))

@@ -1,0 +1,75 @@
+"""Test a checkpoint on a config's test set (mmaction2, mmpretrain or mmsegmentation)."""
+import argparse
+import json
+import os.path as osp
+
+import mmvideomlp  # noqa: F401
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from mmvideomlp.utils.launch import default_work_dir, prepare_cpu_distributed, set_local_rank
+
+SAMPLERS = ('SampleFrames', 'UniformSample', 'UniformSampleFrames', 'DenseSampleFrames')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument('--dump', type=str, help='dump predictions to this pickle file')
+    parser.add_argument('--time-reversed', action='store_true',
+                        help='video configs: play every test clip backwards')
+    parser.add_argument('--metrics-json', help='also write the final metrics to this file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. key=value or key="[a,b]"')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    set_local_rank(args.local_rank)
+    return args
+
+
+def reverse_time(pipeline):
+    for i, step in enumerate(pipeline):
+        if step['type'].split('.')[-1] in SAMPLERS:
+            return pipeline[:i + 1] + [dict(type='ReverseFrameOrder')] + pipeline[i + 1:]
+    raise ValueError(f'--time-reversed: no frame sampler ({", ".join(SAMPLERS)}) '
+                     'in the test pipeline')
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    cfg.work_dir = default_work_dir(cfg, args.config, args.work_dir)
+    cfg.load_from = args.checkpoint
+    if args.time_reversed:
+        dataset = cfg.test_dataloader.dataset
+        dataset.pipeline = reverse_time(dataset.pipeline)
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError('--dump must name a .pkl or .pickle file')
+        dumper = dict(type='DumpResults', out_file_path=args.dump)
+        evaluators = cfg.test_evaluator
+        cfg.test_evaluator = (list(evaluators) if isinstance(evaluators, (list, tuple))
+                              else [evaluators]) + [dumper]
+    cfg = prepare_cpu_distributed(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    metrics = runner.test()
+    if runner.rank == 0:
+        print('final metrics: ' + json.dumps(
+            {k: round(float(v), 4) for k, v in metrics.items()}))
+        if args.metrics_json:
+            with open(args.metrics_json, 'w') as f:
+                json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
+            print(f'metrics written to {osp.abspath(args.metrics_json)}')
+
+
+if __name__ == '__main__':
+    main()
