@@ -3,6 +3,8 @@
 # Safe to re-run: a stamp file skips every step when nothing changed.
 #   MMVIDEOMLP_VENV=path   environment location (default: <repo>/.venv)
 #   MMCV_FULL=1            build mmcv 2.1.0 with its C++ ops (about 8 min on 2 cores) instead of mmcv-lite
+#   TORCH_INDEX_URL=url    where torch 2.13.0 comes from (e.g. https://download.pytorch.org/whl/cpu or
+#                          .../whl/cu126); by default pip's configured indexes and find-links
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${MMVIDEOMLP_VENV:-$repo/.venv}
@@ -15,21 +17,27 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$venv/bin/python" -c '
     exit 0
 fi
 start=$(date +%s)
+# pip warns about every configured index that lacks a package; keep real errors only
+quiet_pip() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 echo "[install] environment: $venv"
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
-pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$cons")
-"${pip[@]}" "torch==2.13.0" "setuptools>=77.0.3,<82" wheel
+pip=(quiet_pip "$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$cons")
+torch_index=()
+[ -n "${TORCH_INDEX_URL:-}" ] && torch_index=(--extra-index-url "$TORCH_INDEX_URL")
+"${pip[@]}" "${torch_index[@]}" "torch==2.13.0" "setuptools>=77.0.3,<82" wheel
 "${pip[@]}" numpy opencv-python mmengine
+# mmcv and mmcv-lite both own the mmcv/ folder: keep exactly one of them
 if [ "${MMCV_FULL:-0}" = 1 ]; then
+    "$venv/bin/python" -m pip uninstall -q -y mmcv-lite 2>/dev/null || true
     MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} "${pip[@]}" --no-build-isolation mmcv==2.1.0
 else
+    "$venv/bin/python" -m pip uninstall -q -y mmcv 2>/dev/null || true
     "${pip[@]}" mmcv-lite==2.1.0
 fi
 "${pip[@]}" -r "$repo/requirements/runtime.txt"
 # mmaction2 declares opencv-contrib-python and unpinned numpy; its real needs are installed above.
 "${pip[@]}" --no-deps mmaction2==1.2.0
 "${pip[@]}" --no-deps --no-build-isolation -e "$repo"
-"$venv/bin/python" -m mmvideomlp.utils.site_patches
 "$venv/bin/python" -c 'import mmvideomlp, mmaction.models, mmpretrain.models, mmseg.models, decord; print("[install] ok:", mmvideomlp.__version__)'
 echo "$want" > "$stamp"
 echo "[install] done in $(( $(date +%s) - start )) s"

@@ -36,10 +36,11 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     result = model_complexity(build_model_from_cfg(cfg), args.shape)
     print(f'Input shape (one view): {args.shape}')
-    print(f'Params: {result["params"] / 1e6:.2f} M (backbone {result["backbone_params"] / 1e6:.2f} M)')
-    print(f'FLOPs per view: {result["flops"] / 1e9:.2f} G')
+    print(f'Params: {result["params"] / 1e6:.2f} M ({result["params"]:,}); '
+          f'backbone {result["backbone_params"] / 1e6:.2f} M ({result["backbone_params"]:,})')
+    print(f'FLOPs per view: {result["flops"] / 1e9:.2f} G ({result["flops"]:,})')
     for name, flops in result['flops_by_module'].items():
-        print(f'  {name}: {flops / 1e9:.3f} G')
+        print(f'  {name}: {flops / 1e9:.3f} G ({flops:,})')
     print('FLOPs count one multiply-add as one FLOP (fvcore convention); element-wise ops '
           'are not counted. Multiply by the number of test views for a whole video.')
 

@@ -1,15 +1,18 @@
 # The embedded synthetic temporal-order dataset (tools/data/make_synthetic_videos.py).
 # Classes differ only in the order of frames, so no horizontal flip and no temporal jitter
-# that could reverse time; 16 frames of 64x64 are read whole.
+# that could reverse time; 16 frames are read whole. Any other video (e.g. the demo)
+# is resized to the 64-pixel short side of the synthetic videos first.
 dataset_type = 'VideoDataset'
 data_root = 'data/synthetic'
 num_frames = 16
+short_side = 64
 crop_size = 56
 
 train_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
     dict(type='SampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1),
     dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
     dict(type='RandomCrop', size=crop_size),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
@@ -19,6 +22,7 @@ test_pipeline = [
     dict(type='SampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1,
          test_mode=True),
     dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
     dict(type='CenterCrop', crop_size=crop_size),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')

@@ -1,0 +1,43 @@
+"""Single-video inference on top of mmaction2's ``init_recognizer``/``inference_recognizer``."""
+import os.path as osp
+
+
+def read_label_map(path):
+    """Class names, one per line (blank lines ignored)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'label map not found: {path}')
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
+    """Return the ``topk`` ``(label, score)`` pairs for ``video``.
+
+    The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
+
+    Raises:
+        FileNotFoundError: the video or the checkpoint does not exist.
+        ValueError: the label map does not match the model's number of classes, or the
+            video cannot be decoded.
+    """
+    import decord
+    from mmaction.apis import inference_recognizer, init_recognizer
+    for path, what in ((video, 'video'), (checkpoint, 'checkpoint')):
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{what} not found: {path}')
+    if 'test_pipeline' not in cfg:
+        cfg.test_pipeline = cfg.test_dataloader.dataset.pipeline
+    num_classes = cfg.model.get('cls_head', {}).get('num_classes')
+    if num_classes is not None and num_classes != len(labels):
+        raise ValueError(f'the label map has {len(labels)} classes but the model predicts '
+                         f'{num_classes}')
+    try:
+        num_frames = len(decord.VideoReader(video))
+    except Exception as err:  # decord raises its own error types
+        raise ValueError(f'cannot decode video {video}: {err}') from err
+    if num_frames == 0:
+        raise ValueError(f'video {video} has no frames')
+    model = init_recognizer(cfg, checkpoint, device=device)
+    scores = inference_recognizer(model, video).pred_score.cpu()
+    values, indices = scores.topk(min(topk, scores.numel()))
+    return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]

@@ -1,0 +1,65 @@
+import hashlib
+import os.path as osp
+from collections import Counter
+
+import decord
+import numpy as np
+import pytest
+
+from mmvideomlp.datasets import (CLASSES, ReverseFrameOrder, SyntheticVideoSpec,
+                                 make_synthetic_videos, render_video, reversed_class)
+
+
+def _digest(root, items):
+    h = hashlib.sha1()
+    for rel, label in items:
+        h.update(f'{rel} {label}'.encode())
+        h.update(decord.VideoReader(osp.join(root, rel)).get_batch([0, 7]).asnumpy().tobytes())
+    return h.hexdigest()
+
+
+def test_same_seed_same_dataset_other_seed_other_dataset(tmp_path):
+    spec = SyntheticVideoSpec(videos_per_class=dict(train=1, val=1), num_frames=8,
+                              height=48, width=64)
+    a = make_synthetic_videos(str(tmp_path / 'a'), spec, seed=3, progress=False)
+    b = make_synthetic_videos(str(tmp_path / 'b'), spec, seed=3, progress=False)
+    c = make_synthetic_videos(str(tmp_path / 'c'), spec, seed=4, progress=False)
+    assert a == b == c  # same names and labels
+    digest = [_digest(str(tmp_path / d), a['train']) for d in 'abc']
+    assert digest[0] == digest[1] != digest[2]
+
+
+def test_lists_label_map_and_class_balance(synthetic_videos):
+    with open(osp.join(synthetic_videos, 'label_map.txt')) as f:
+        assert tuple(f.read().split()) == CLASSES
+    for split, per_class in (('train', 8), ('val', 2), ('test', 2)):
+        with open(osp.join(synthetic_videos, f'{split}_list.txt')) as f:
+            rows = [line.split() for line in f]
+        assert Counter(int(label) for _, label in rows) == {c: per_class for c in range(10)}
+        for rel, _ in rows[:3]:
+            reader = decord.VideoReader(osp.join(synthetic_videos, rel))
+            assert len(reader) == 16 and reader[0].shape == (64, 64, 3)
+
+
+@pytest.mark.parametrize('label', range(len(CLASSES)))
+def test_classes_are_twins_in_time(label):
+    """A clip's first and last frames differ, and the twin class is the reversed motion."""
+    spec = SyntheticVideoSpec(num_frames=12, num_distractors=(0, 0))
+    frames = render_video(label, np.random.default_rng(1), spec).astype(np.float32)
+    assert np.abs(frames[0] - frames[-1]).mean() > 1.0
+    assert reversed_class(reversed_class(label)) == label
+    assert CLASSES[reversed_class(label)] != CLASSES[label]
+
+
+def test_invalid_spec_is_rejected(tmp_path):
+    with pytest.raises(ValueError, match='num_frames must be at least 4'):
+        SyntheticVideoSpec(num_frames=2)
+    with pytest.raises(ValueError, match='unknown splits'):
+        make_synthetic_videos(str(tmp_path), SyntheticVideoSpec(videos_per_class=dict(dev=1)))
+
+
+def test_reverse_frame_order_within_each_clip():
+    out = ReverseFrameOrder()(dict(frame_inds=np.arange(8), clip_len=4))
+    assert out['frame_inds'].tolist() == [3, 2, 1, 0, 7, 6, 5, 4]
+    with pytest.raises(ValueError, match='do not split into clips of 3'):
+        ReverseFrameOrder()(dict(frame_inds=np.arange(8), clip_len=3))

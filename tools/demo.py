@@ -1,0 +1,43 @@
+"""Classify one video with a trained recognizer and print the top-k labels.
+
+Example:
+    python tools/demo.py demo/demo.mp4 configs/quickstart_synthetic.py \
+        work_dirs/quickstart/best.pth --label-map data/synthetic/label_map.txt
+"""
+import argparse
+import os.path as osp
+
+import mmvideomlp  # noqa: F401
+from mmengine.config import Config, DictAction
+
+from mmvideomlp.utils.inference import classify_video, read_label_map
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Video classification demo')
+    parser.add_argument('video', help='video file')
+    parser.add_argument('config', help='recognizer config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--label-map', required=True, help='class names, one per line')
+    parser.add_argument('--topk', type=int, default=5, help='how many labels to print')
+    parser.add_argument('--device', default='cpu', help='e.g. cpu or cuda:0')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    labels = read_label_map(args.label_map)
+    results = classify_video(cfg, args.checkpoint, args.video, labels, topk=args.topk,
+                             device=args.device)
+    print(f'Top-{len(results)} predictions for {osp.basename(args.video)}:')
+    for rank, (label, score) in enumerate(results, 1):
+        print(f'  {rank}. {label}: {score:.4f}')
+
+
+if __name__ == '__main__':
+    main()

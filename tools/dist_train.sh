@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Distributed training with torchrun: tools/dist_train.sh CONFIG NUM_PROCS [train.py args]
+# Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT. Without CUDA the gloo backend is used.
+set -euo pipefail
+CONFIG=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$repo/tools/_python.sh"
+PYTHONPATH="$repo:${PYTHONPATH:-}" exec "$PYTHON" -m torch.distributed.run \
+    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" --master_port="$PORT" \
+    "$repo/tools/train.py" "$CONFIG" --launcher pytorch "${@:3}"
