@@ -1,0 +1,24 @@
+"""Convert an official ILA checkpoint (Francis-Rings/ILA) for this package.
+
+Example:
+    python tools/model_converters/ila_official.py k400_B_16_16_rel.pth \
+        checkpoints/ila_vitb16_16f_k400.pth
+    python tools/test.py configs/ila_vitb16_16f_k400.py checkpoints/ila_vitb16_16f_k400.pth
+"""
+import argparse
+
+from mmvideomlp.converters.ila import convert_file, describe
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src', help='official checkpoint (weights under ckpt["model"])')
+    parser.add_argument('dst', help='output file (mmengine checkpoint with state_dict)')
+    args = parser.parse_args()
+    state = convert_file(args.src, args.dst)
+    print(f'{len(state)} tensors: {describe(state)}')
+    print(f'saved to {args.dst}')
+
+
+if __name__ == '__main__':
+    main()
