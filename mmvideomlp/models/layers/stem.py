@@ -13,7 +13,8 @@ class ConvStem(BaseModule):
     """Two 3-D convolutions with BatchNorm, each halving height and width.
 
     ``proj1`` (kernel ``(kt, 3, 3)``, stride ``(st, 2, 2)``) → ``norm1`` → GELU →
-    ``proj2`` (kernel ``(1, 3, 3)``, stride ``(1, 2, 2)``) → ``norm2``.
+    ``proj2`` (kernel ``(1, 3, 3)``, stride ``(1, 2, 2)``) → ``norm2``; with
+    ``pointwise=True`` (the image PosMLP stem) then GELU → ``proj3`` (1×1×1) → ``norm3``.
 
     Args:
         in_channels (int): Input channels. Defaults to 3.
@@ -23,6 +24,7 @@ class ConvStem(BaseModule):
         temporal_stride (int): Temporal stride of ``proj1``. Defaults to 1.
         norm_cfg (dict): Norm layer of both convolutions. Defaults to ``BN3d``.
         act_cfg (dict): Activation between the convolutions. Defaults to GELU.
+        pointwise (bool): Add the third, 1×1×1 convolution. Defaults to False.
 
     Shapes:
         input ``(N, C_in, T, H, W)`` → output ``(N, T', H/4, W/4, embed_dims)``
@@ -36,6 +38,7 @@ class ConvStem(BaseModule):
                  temporal_stride=1,
                  norm_cfg=dict(type='BN3d'),
                  act_cfg=dict(type='GELU'),
+                 pointwise=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if embed_dims % 2:
@@ -47,10 +50,16 @@ class ConvStem(BaseModule):
         self.act = build_activation_layer(act_cfg)
         self.proj2 = nn.Conv3d(mid, embed_dims, (1, 3, 3), (1, 2, 2), (0, 1, 1))
         self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
+        self.pointwise = pointwise
+        if pointwise:
+            self.proj3 = nn.Conv3d(embed_dims, embed_dims, 1)
+            self.norm3 = build_norm_layer(norm_cfg, embed_dims)[1]
 
     def forward(self, x):
         x = self.act(self.norm1(self.proj1(x)))
         x = self.norm2(self.proj2(x))
+        if self.pointwise:
+            x = self.norm3(self.proj3(self.act(x)))
         return x.permute(0, 2, 3, 4, 1)
 
 
@@ -61,15 +70,18 @@ class ConvDownsample(BaseModule):
         in_channels (int): Input channels.
         out_channels (int): Output channels.
         norm_cfg (dict): Norm applied after the convolution. Defaults to LN (eps 1e-5).
+        groups (int): Convolution groups (``in_channels`` for the image PosMLP's
+            depthwise-grouped downsampling). Defaults to 1.
 
     Shapes:
         ``(N, T, H, W, C_in)`` → ``(N, T, ceil(H/2), ceil(W/2), C_out)``.
     """
 
     def __init__(self, in_channels, out_channels, norm_cfg=dict(type='LN', eps=1e-5),
-                 init_cfg=None):
+                 groups=1, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.proj = nn.Conv3d(in_channels, out_channels, (1, 3, 3), (1, 2, 2), (0, 1, 1))
+        self.proj = nn.Conv3d(in_channels, out_channels, (1, 3, 3), (1, 2, 2), (0, 1, 1),
+                              groups=groups)
         self.norm = build_norm_layer(norm_cfg, out_channels)[1]
 
     def forward(self, x):

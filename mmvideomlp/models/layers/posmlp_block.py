@@ -1,0 +1,218 @@
+"""Positional gating units and the blocks of PosMLP-Video and the image PosMLP.
+
+A gating unit splits its input channels into halves ``u`` (first) and ``v`` (second),
+mixes the tokens of ``u`` with a positional mixing operator and gates: ``mix(u) * v``.
+A branch wraps it as ``fc2(unit(GELU(fc1(LN(x)))))``. The units differ only in the
+window they mix over:
+
+* :class:`PoTGU`: all ``T`` frames of a spatial location (LRPE, window ``(T, 1, 1)``);
+* :class:`PoSGU`: non-overlapping ``w x w`` windows of each frame (LRPE, or GQPE for the
+  image PosMLP);
+* :class:`PoSTGU`: non-overlapping ``t x w x w`` spatio-temporal windows (LRPE over a 3-D
+  offset table).
+"""
+import torch.nn as nn
+import torch.utils.checkpoint as cp
+from mmcv.cnn import build_activation_layer, build_norm_layer
+from mmcv.cnn.bricks import DropPath
+from mmengine.model import BaseModule
+
+from .posmlp_mixing import QuadraticPositionMixing, RelativePositionMixing
+
+
+class PosGatingUnit(BaseModule):
+    """``mix(u) * v`` with ``u, v`` the first and second half of the channels.
+
+    Args:
+        mixing (PositionalMixing): Token mixing applied to ``u``.
+
+    Shapes:
+        ``(N, T, H, W, 2C)`` → ``(N, T, H, W, C)``.
+    """
+
+    def __init__(self, mixing, init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        self.pos = mixing
+
+    def forward(self, x):
+        u, v = x.chunk(2, dim=-1)
+        return self.pos(u) * v
+
+
+class PoTGU(PosGatingUnit):
+    """Temporal positional gating unit: LRPE over all frames of each location.
+
+    The window is the whole clip, so the table (``2 * num_frames - 1`` offsets) serves
+    clips of at most ``num_frames`` frames (shorter ones use its central part); a longer
+    clip raises.
+
+    Args:
+        num_frames (int): Frames the table is built for (official ``WIN_SIZE_T``).
+        groups (int): Channel groups.
+        table_init_std (float): See :class:`RelativePositionMixing`. Defaults to 0.
+    """
+
+    def __init__(self, num_frames, groups, table_init_std=0.):
+        super().__init__(RelativePositionMixing((num_frames, 1, 1), groups, whole_axes=(0, ),
+                                                table_init_std=table_init_std, name='PoTGU'))
+
+
+class PoSGU(PosGatingUnit):
+    """Spatial positional gating unit: mixing inside non-overlapping ``w x w`` windows.
+
+    Args:
+        window_size (int): Spatial window side.
+        groups (int): Channel groups.
+        pos_type (str): ``'lrpe'`` (video, learnt offset table) or ``'gqpe'`` (image
+            PosMLP, quadratic Gaussian with softmax). Defaults to ``'lrpe'``.
+        table_init_std (float): See :class:`RelativePositionMixing`. Defaults to 0.
+    """
+
+    def __init__(self, window_size, groups, pos_type='lrpe', table_init_std=0.):
+        if pos_type == 'lrpe':
+            mixing = RelativePositionMixing((1, window_size, window_size), groups,
+                                            table_init_std=table_init_std, name='PoSGU')
+        elif pos_type == 'gqpe':
+            mixing = QuadraticPositionMixing((1, window_size, window_size), groups,
+                                             name='PoSGU')
+        else:
+            raise ValueError(f"PoSGU: pos_type must be 'lrpe' or 'gqpe', got {pos_type!r}")
+        super().__init__(mixing)
+
+
+class PoSTGU(PosGatingUnit):
+    """Joint spatio-temporal positional gating unit over ``t x w x w`` windows.
+
+    Not in the released code: the natural 3-D extension of PoTGU/PoSGU (an LRPE table of
+    ``(2t-1)(2w-1)^2`` offsets per group with the 3-D Swin-style index), by inference.
+
+    Args:
+        temporal_window (int): Frames per window.
+        window_size (int): Spatial window side.
+        groups (int): Channel groups.
+        table_init_std (float): See :class:`RelativePositionMixing`. Defaults to 0.
+    """
+
+    def __init__(self, temporal_window, window_size, groups, table_init_std=0.):
+        super().__init__(RelativePositionMixing((temporal_window, window_size, window_size),
+                                                groups, table_init_std=table_init_std,
+                                                name='PoSTGU'))
+
+
+class PosMLPBranch(BaseModule):
+    """``drop(fc2(unit(act(fc1(norm(x))))))``: channel expansion, gating, projection.
+
+    Video: ``mlp_ratio = 2`` (C → 2C, gate C, C → C); image PosMLP: 4 (or 2 in stage 4).
+
+    Args:
+        embed_dims (int): Channels ``C``.
+        unit (PosGatingUnit): Gating unit over ``mlp_ratio * C / 2`` channels.
+        mlp_ratio (float): Expansion of ``fc1``. Defaults to 2.
+        drop (float): Dropout after ``fc2``. Defaults to 0.
+        norm_cfg (dict): Defaults to LN with eps 1e-5.
+        act_cfg (dict): Defaults to GELU.
+    """
+
+    def __init__(self, embed_dims, unit, mlp_ratio=2., drop=0.,
+                 norm_cfg=dict(type='LN', eps=1e-5), act_cfg=dict(type='GELU'),
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        hidden = int(embed_dims * mlp_ratio)
+        if hidden % 2:
+            raise ValueError(f'PosMLPBranch: mlp_ratio * embed_dims must be even, got {hidden}')
+        self.norm = build_norm_layer(norm_cfg, embed_dims)[1]
+        self.fc1 = nn.Linear(embed_dims, hidden)
+        self.act = build_activation_layer(act_cfg)
+        self.gate_unit = unit
+        self.fc2 = nn.Linear(hidden // 2, embed_dims)
+        self.drop = nn.Dropout(drop) if drop > 0 else nn.Identity()
+
+    def forward(self, x):
+        return self.drop(self.fc2(self.gate_unit(self.act(self.fc1(self.norm(x))))))
+
+
+BLOCK_TYPES = ('parallel', 'sequential', 'joint', 'spatial')
+
+
+class PosMLPBlock(BaseModule):
+    """One PosMLP(-Video) block, channels-last ``(N, T, H, W, C)`` in and out.
+
+    ``block_type``:
+
+    * ``'parallel'`` (the released PosMLP-Video block):
+      ``x + DropPath(S(x) + T(x))`` with one drop path and no FFN;
+    * ``'sequential'`` (temporal then spatial, each with its residual):
+      ``x = x + DropPath(T(x)); x = x + DropPath(S(x))``;
+    * ``'joint'``: ``x + DropPath(ST(x))`` with a PoSTGU branch;
+    * ``'spatial'`` (the image PosMLP layer, or a frame-wise video block):
+      ``x + DropPath(S(x))``.
+
+    ``T``, ``S`` and ``ST`` are :class:`PosMLPBranch` es with PoTGU, PoSGU and PoSTGU
+    (submodules ``t_fc``, ``fc`` and ``st_fc``).
+
+    Args:
+        embed_dims (int): Channels.
+        block_type (str): One of :data:`BLOCK_TYPES`.
+        window_size (int): Spatial window side.
+        groups (int): Channel groups of every unit.
+        num_frames (int, optional): Frames of the PoTGU table (parallel/sequential).
+        temporal_window (int, optional): Frames per PoSTGU window (joint).
+        mlp_ratio (float): Branch expansion. Defaults to 2.
+        pos_type (str): Spatial mixing, ``'lrpe'`` or ``'gqpe'``. Defaults to ``'lrpe'``.
+        drop_path (float): Stochastic depth rate. Defaults to 0.
+        drop (float): Dropout after each branch. Defaults to 0.
+        table_init_std (float): LRPE table init std (0 = official zeros). Defaults to 0.
+        norm_cfg (dict): Branch norms. Defaults to LN with eps 1e-5.
+        with_cp (bool): Gradient checkpointing of the whole block. Defaults to False.
+    """
+
+    def __init__(self,
+                 embed_dims,
+                 block_type='parallel',
+                 window_size=14,
+                 groups=8,
+                 num_frames=None,
+                 temporal_window=None,
+                 mlp_ratio=2.,
+                 pos_type='lrpe',
+                 drop_path=0.,
+                 drop=0.,
+                 table_init_std=0.,
+                 norm_cfg=dict(type='LN', eps=1e-5),
+                 with_cp=False,
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if block_type not in BLOCK_TYPES:
+            raise ValueError(f'block_type must be one of {BLOCK_TYPES}, got {block_type!r}')
+        self.block_type = block_type
+        self.with_cp = with_cp
+
+        def branch(unit):
+            return PosMLPBranch(embed_dims, unit, mlp_ratio, drop, norm_cfg)
+
+        if block_type in ('parallel', 'sequential'):
+            if num_frames is None:
+                raise ValueError(f'a {block_type} block needs num_frames (PoTGU table size)')
+            self.t_fc = branch(PoTGU(num_frames, groups, table_init_std))
+        if block_type == 'joint':
+            if temporal_window is None:
+                raise ValueError('a joint block needs temporal_window (PoSTGU window)')
+            self.st_fc = branch(PoSTGU(temporal_window, window_size, groups, table_init_std))
+        else:
+            self.fc = branch(PoSGU(window_size, groups, pos_type, table_init_std))
+        self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
+
+    def _forward(self, x):
+        if self.block_type == 'parallel':
+            return x + self.drop_path(self.fc(x) + self.t_fc(x))
+        if self.block_type == 'sequential':
+            x = x + self.drop_path(self.t_fc(x))
+            return x + self.drop_path(self.fc(x))
+        if self.block_type == 'joint':
+            return x + self.drop_path(self.st_fc(x))
+        return x + self.drop_path(self.fc(x))
+
+    def forward(self, x):
+        if self.with_cp and x.requires_grad:
+            return cp.checkpoint(self._forward, x, use_reentrant=False)
+        return self._forward(x)

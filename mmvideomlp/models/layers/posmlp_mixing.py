@@ -1,0 +1,379 @@
+"""Positional token mixing of PosMLP and PosMLP-Video.
+
+Token mixing whose ``L x L`` matrix is generated from relative positions instead of being
+learnt densely (Wang et al., ACM MM 2022, arXiv 2207.07284; Hao et al., IJCV 2024,
+arXiv 2407.02934):
+
+* LRPE (:class:`RelativePositionMixing`): ``W[m, n, s] = table[index[m, n], s]``, a learnt
+  bias for every relative offset and channel group, no normalisation;
+* GQPE (:class:`QuadraticPositionMixing`, image PosMLP): ``W[:, :, s]`` is the softmax over
+  input tokens of a quadratic form of the offset (a learnt Gaussian per group).
+
+Both mix non-overlapping 3-D windows ``(wt, wh, ww)`` of a channels-last video
+``(N, T, H, W, C)``; a window of size 1 along an axis means "no mixing along that axis", so
+the temporal (``(T, 1, 1)``), spatial (``(1, w, w)``) and joint (``(t, w, w)``) operators
+are the same code. Channels are grouped *interleaved*: channel ``c`` belongs to group
+``c mod groups`` (the official layout). A per-output-token bias is added after mixing.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.logging import print_log
+from mmengine.model.weight_init import trunc_normal_
+
+AXES = ('temporal', 'height', 'width')
+
+
+def as_window(window_size):
+    """``int`` or 1/2/3-tuple → ``(wt, wh, ww)``; 2-tuples are spatial, ints temporal."""
+    if isinstance(window_size, int):
+        window_size = (window_size, 1, 1)
+    window_size = tuple(int(w) for w in window_size)
+    if len(window_size) == 2:
+        window_size = (1, ) + window_size
+    if len(window_size) != 3 or min(window_size) < 1:
+        raise ValueError(f'window_size must be 1 to 3 positive ints, got {window_size}')
+    return window_size
+
+
+def window_coords(window_size):
+    """``(3, L)`` coordinates of the tokens of a window, row-major over ``(t, h, w)``."""
+    grids = torch.meshgrid(*[torch.arange(w) for w in window_size], indexing='ij')
+    return torch.stack(grids).flatten(1)
+
+
+def relative_position_index(window_size):
+    """``(L, L)`` index of the relative offset of every (output m, input n) token pair.
+
+    ``index[m, n]`` enumerates ``p_m - p_n`` in mixed radix ``(2wt-1, 2wh-1, 2ww-1)``;
+    for a ``(T, 1, 1)`` window it is ``m - n + T - 1`` and for ``(1, w, w)`` it is Swin's
+    2-D index, as in the official code.
+    """
+    coords = window_coords(window_size)
+    rel = coords[:, :, None] - coords[:, None, :]
+    index = torch.zeros(rel.shape[1:], dtype=torch.long)
+    for k, w in enumerate(window_size):
+        index = index * (2 * w - 1) + rel[k] + w - 1
+    return index
+
+
+def sub_window_tokens(window_size, sub_window):
+    """Flat indices (in ``window_size``) of the tokens of the leading ``sub_window``."""
+    coords = window_coords(window_size)
+    inside = torch.ones(coords.shape[1], dtype=torch.bool)
+    for k, w in enumerate(sub_window):
+        inside &= coords[k] < w
+    return inside.nonzero().squeeze(1)
+
+
+def _resize_grid(grid, size, align_corners):
+    """Resize the 3 leading axes of ``grid`` (..., channels last) by linear interpolation.
+
+    An axis resized to 1 keeps its centre entry (``align_corners``, tables) or its mean.
+    """
+    for k, n in enumerate(size):
+        if grid.shape[k] == n:
+            continue
+        if n == 1:
+            centre = (grid.shape[k] - 1) // 2
+            grid = grid.narrow(k, centre, 1) if align_corners else grid.mean(k, keepdim=True)
+    if tuple(grid.shape[:3]) == tuple(size):
+        return grid
+    x = grid.permute(3, 0, 1, 2).unsqueeze(0).float()
+    x = F.interpolate(x, size=tuple(size), mode='trilinear', align_corners=True)
+    return x[0].permute(1, 2, 3, 0).to(grid.dtype)
+
+
+def resize_relative_position_table(table, src_window, dst_window):
+    """Resize an LRPE table ``(prod(2w-1), groups)`` from one window to another.
+
+    The table is a grid over relative offsets ``-(w-1) .. (w-1)`` per axis; it is
+    interpolated linearly with the extreme offsets aligned (``align_corners``), so offset
+    0 stays at the centre and offsets scale with the window (as relative-position tables
+    are resized for Swin). Resizing to the same window returns ``table`` unchanged.
+    """
+    src_window, dst_window = as_window(src_window), as_window(dst_window)
+    if src_window == dst_window:
+        return table
+    src = [2 * w - 1 for w in src_window]
+    dst = [2 * w - 1 for w in dst_window]
+    if table.shape[0] != math.prod(src):
+        raise ValueError(f'a table for window {src_window} has {math.prod(src)} rows, '
+                         f'got {tuple(table.shape)}')
+    grid = table.reshape(*src, table.shape[1])
+    return _resize_grid(grid, dst, align_corners=True).reshape(math.prod(dst), -1)
+
+
+def resize_token_bias(bias, src_window, dst_window):
+    """Resize a per-token bias ``(L,)`` of a window by linear interpolation."""
+    src_window, dst_window = as_window(src_window), as_window(dst_window)
+    if src_window == dst_window:
+        return bias
+    grid = bias.reshape(*src_window, 1)
+    return _resize_grid(grid, dst_window, align_corners=False).reshape(-1)
+
+
+def infer_window(like, num_tokens=None, table_rows=None):
+    """Windows ``(t, h, w)`` with ``num_tokens`` tokens and/or ``table_rows`` offsets.
+
+    Axes of size 1 in ``like`` stay 1; when ``like`` is square in space the candidates
+    are too. Returns the list of candidates (the caller decides what is ambiguous).
+    """
+    limit = num_tokens or table_rows
+    if limit is None:
+        return []
+    t_range = [1] if like[0] == 1 else range(1, limit + 1)
+    h_range = [1] if like[1] == 1 else range(1, limit + 1)
+    found = []
+    for t in t_range:
+        for h in h_range:
+            w_range = [h] if like[1] == like[2] else \
+                ([1] if like[2] == 1 else range(1, limit + 1))
+            for w in w_range:
+                if num_tokens is not None and t * h * w != num_tokens:
+                    continue
+                if table_rows is not None and \
+                        (2 * t - 1) * (2 * h - 1) * (2 * w - 1) != table_rows:
+                    continue
+                found.append((t, h, w))
+    return found
+
+
+class PositionalMixing(nn.Module):
+    """Windowed, channel-grouped token mixing with a generated ``L x L`` matrix.
+
+    Subclasses generate the ``(L, L, groups)`` matrix (:meth:`mixing_weights`); this class
+    partitions the input into windows, mixes with one einsum over views of the input
+    (no loop over windows, frames or groups), adds the per-output-token bias and undoes
+    the partition.
+
+    Inputs that do not fill whole windows are handled exactly: along an axis shorter than
+    the window, the window shrinks to the leading sub-window (the sub-matrix of the same
+    relations); otherwise the input is zero-padded to a multiple of the window and the
+    result cropped back. Both equal mixing with missing tokens set to zero (for a
+    normalised matrix the padded tokens are also left out of the normalisation).
+
+    Args:
+        window_size (int | tuple[int]): ``(wt, wh, ww)`` (see :func:`as_window`).
+        groups (int): Channel groups; channel ``c`` uses matrix ``c mod groups``.
+        whole_axes (tuple[int]): Axes (0 = time) on which the window must cover the whole
+            input: a longer input raises instead of being split into several windows.
+        name (str): Name used in error messages.
+
+    Shapes:
+        ``(N, T, H, W, C)`` → ``(N, T, H, W, C)``.
+    """
+
+    normalized = False
+
+    def __init__(self, window_size, groups, whole_axes=(), name='mixing'):
+        super().__init__()
+        self.window_size = as_window(window_size)
+        if groups < 1:
+            raise ValueError(f'{name}: groups must be positive, got {groups}')
+        self.groups = groups
+        self.whole_axes = tuple(whole_axes)
+        self.name = name
+        self.num_tokens = math.prod(self.window_size)
+        self.token_bias = nn.Parameter(torch.zeros(self.num_tokens))
+
+    def mixing_weights(self, window):
+        """The ``(L, L, groups)`` mixing matrix of the leading sub-window ``window``."""
+        raise NotImplementedError
+
+    def _window_for(self, sizes):
+        window = []
+        for axis, (size, w) in enumerate(zip(sizes, self.window_size)):
+            if size > w and axis in self.whole_axes:
+                raise ValueError(
+                    f'{self.name}: its {AXES[axis]} window covers the whole input and its '
+                    f'relative-position table serves at most {w} positions (offsets up to '
+                    f'±{w - 1}), got an input of {size}. Build the model for {size} (e.g. '
+                    f'num_frames={size}); weights trained for {w} are resized when loaded.')
+            window.append(min(size, w))
+        return tuple(window)
+
+    def _sub_tokens(self, window, device):
+        return sub_window_tokens(self.window_size, window).to(device)
+
+    def token_bias_for(self, window):
+        if window == self.window_size:
+            return self.token_bias
+        return self.token_bias[self._sub_tokens(window, self.token_bias.device)]
+
+    def forward(self, u):
+        N, T, H, W, C = u.shape
+        g = self.groups
+        if C % g:
+            raise ValueError(f'{self.name}: {C} channels cannot form {g} groups')
+        window = self._window_for((T, H, W))
+        pad = [(-size) % w for size, w in zip((T, H, W), window)]
+        if any(pad):
+            u = F.pad(u, (0, 0, 0, pad[2], 0, pad[1], 0, pad[0]))
+        Tp, Hp, Wp = T + pad[0], H + pad[1], W + pad[2]
+        wt, wh, ww = window
+        # (n, windows along t/h/w interleaved with in-window positions, v, s): c = v*g + s
+        u = u.view(N, Tp // wt, wt, Hp // wh, wh, Wp // ww, ww, C // g, g)
+        weight = self.mixing_weights(window).view(wt, wh, ww, wt, wh, ww, g)
+        equation = 'abcdefs,nidjekfvs->niajbkcvs'
+        if self.normalized and any(pad):
+            # softmax restricted to the real tokens of each window: padded u is zero, so
+            # only the normaliser needs the mask.
+            weight = (weight - weight.amax(dim=(3, 4, 5), keepdim=True)).exp()
+            valid = u.new_zeros(Tp, Hp, Wp)
+            valid[:T, :H, :W] = 1
+            valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
+            norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
+            out = torch.einsum(equation, weight, u) / norm
+        else:
+            if self.normalized:
+                weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
+            out = torch.einsum(equation, weight, u)
+        out = out + self.token_bias_for(window).view(wt, 1, wh, 1, ww, 1, 1)
+        out = out.reshape(N, Tp, Hp, Wp, C)
+        if any(pad):
+            out = out[:, :T, :H, :W]
+        return out
+
+    # ---- loading weights trained for another window -------------------------------
+    def _source_window(self, prefix, num_tokens, table_rows=None):
+        found = infer_window(self.window_size, num_tokens, table_rows)
+        if len(found) != 1:
+            what = f'{num_tokens} token biases' + \
+                ('' if table_rows is None else f' and a table of {table_rows} rows')
+            raise ValueError(
+                f'{prefix}: cannot tell which window a checkpoint with {what} was trained '
+                f'for (candidates {found}); this model uses window {self.window_size}')
+        return found[0]
+
+    def _resize_checkpoint(self, state_dict, prefix):
+        key = prefix + 'token_bias'
+        if key in state_dict and state_dict[key].numel() != self.num_tokens:
+            src = self._source_window(prefix, state_dict[key].numel())
+            state_dict[key] = resize_token_bias(state_dict[key].reshape(-1), src,
+                                                self.window_size)
+            print_log(f'{key}: resized from window {src} to {self.window_size}',
+                      logger='current')
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        self._resize_checkpoint(state_dict, prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def extra_repr(self):
+        return f'window_size={self.window_size}, groups={self.groups}'
+
+
+class RelativePositionMixing(PositionalMixing):
+    """LRPE mixing: a learnt bias per relative offset and channel group (no softmax).
+
+    ``W[m, n, s] = relative_position_bias_table[relative_position_index[m, n], s]``, a
+    Toeplitz (time), block-Toeplitz (space) or 3-level Toeplitz (joint) matrix.
+
+    The table and the token bias start at zero, as in the official code (its
+    truncated-normal initialiser looks for *modules* named ``relative_position_bias_table``
+    and never matches the parameter). With zero tables the mixed half of a gating unit
+    is zero, so every PosMLP block starts as the identity and the network as stem,
+    downsampling and head; the relations are learnt from there. ``table_init_std > 0``
+    gives the truncated-normal start the official code appears to intend.
+
+    Weights trained for another window (e.g. 16 → 32 frames, another spatial window) are
+    resized by linear interpolation of the table and token bias when loaded (see
+    :func:`resize_relative_position_table`); a table that matches no window raises.
+
+    Args:
+        window_size (int | tuple[int]): ``(wt, wh, ww)``.
+        groups (int): Channel groups (one table column each).
+        whole_axes (tuple[int]): See :class:`PositionalMixing`.
+        table_init_std (float): Std of a truncated-normal table init; 0 keeps zeros.
+            Defaults to 0.
+        name (str): Name used in error messages.
+    """
+
+    def __init__(self, window_size, groups, whole_axes=(), table_init_std=0.,
+                 name='LRPE'):
+        super().__init__(window_size, groups, whole_axes, name)
+        self.table_init_std = table_init_std
+        num_offsets = math.prod(2 * w - 1 for w in self.window_size)
+        self.relative_position_bias_table = nn.Parameter(torch.zeros(num_offsets, groups))
+        self.register_buffer('relative_position_index',
+                             relative_position_index(self.window_size), persistent=False)
+
+    def init_weights(self):
+        if self.table_init_std > 0:
+            trunc_normal_(self.relative_position_bias_table, std=self.table_init_std)
+
+    def mixing_weights(self, window):
+        index = self.relative_position_index
+        if window != self.window_size:
+            tokens = self._sub_tokens(window, index.device)
+            index = index[tokens][:, tokens]
+        L = index.shape[0]
+        return self.relative_position_bias_table[index.view(-1)].view(L, L, self.groups)
+
+    def _resize_checkpoint(self, state_dict, prefix):
+        key = prefix + 'relative_position_bias_table'
+        bias_key = prefix + 'token_bias'
+        table = state_dict.get(key)
+        if table is not None and table.shape != self.relative_position_bias_table.shape:
+            if table.dim() != 2 or table.shape[1] != self.groups:
+                raise ValueError(f'{key}: checkpoint table {tuple(table.shape)} has another '
+                                 f'number of channel groups than the model ({self.groups})')
+            bias = state_dict.get(bias_key)
+            src = self._source_window(prefix, None if bias is None else bias.numel(),
+                                      table.shape[0])
+            state_dict[key] = resize_relative_position_table(table, src, self.window_size)
+            print_log(f'{key}: resized from window {src} to {self.window_size} by linear '
+                      'interpolation', logger='current')
+            if bias is not None and bias.numel() != self.num_tokens:
+                state_dict[bias_key] = resize_token_bias(bias.reshape(-1), src,
+                                                         self.window_size)
+        super()._resize_checkpoint(state_dict, prefix)
+
+
+class QuadraticPositionMixing(PositionalMixing):
+    """GQPE mixing of the image PosMLP: a learnt 2-D Gaussian over offsets per group.
+
+    For group ``s`` with centre ``δ_s`` and ``Σ_s⁻¹ = A_s A_sᵀ``, the logit of the pair
+    (m, n) is ``-½ (Δ - δ_s)ᵀ Σ_s⁻¹ (Δ - δ_s)`` (up to a constant) with
+    ``Δ = (w_n - w_m, h_m - h_n)``; ``W`` is its softmax over the input tokens n. Six
+    parameters per group, independent of the window size (only the token bias depends
+    on it). Spatial windows only.
+
+    Args:
+        window_size (int | tuple[int]): ``(1, wh, ww)`` or ``(wh, ww)``.
+        groups (int): Channel groups.
+        init_std (float): Std of the noise on the initial centres (0) and spreads
+            (identity). Defaults to 0.01.
+        name (str): Name used in error messages.
+    """
+
+    normalized = True
+
+    def __init__(self, window_size, groups, init_std=0.01, name='GQPE'):
+        window_size = as_window(window_size if not isinstance(window_size, int) else
+                                (window_size, window_size))
+        if window_size[0] != 1:
+            raise ValueError(f'{name}: quadratic positional mixing is spatial only, got '
+                             f'window {window_size}')
+        super().__init__(window_size, groups, (), name)
+        self.attention_centers = nn.Parameter(torch.zeros(groups, 2).normal_(0, init_std))
+        spreads = torch.eye(2).repeat(groups, 1, 1)
+        self.attention_spreads = nn.Parameter(spreads + torch.zeros_like(spreads).normal_(
+            0, init_std))
+
+    def mixing_weights(self, window):
+        coords = window_coords(window).to(self.attention_centers.device)
+        dx = (coords[2][None, :] - coords[2][:, None]).float()  # w_n - w_m
+        dy = (coords[1][:, None] - coords[1][None, :]).float()  # h_m - h_n
+        offsets = torch.stack([dx, dy, dx * dx, dy * dy, dx * dy], dim=-1)
+        inv_cov = torch.einsum('gij,gkj->gik', self.attention_spreads, self.attention_spreads)
+        a, b = inv_cov[:, 0, 0], inv_cov[:, 0, 1]
+        d, c = inv_cov[:, 1, 0], inv_cov[:, 1, 1]
+        d1, d2 = self.attention_centers[:, 0], self.attention_centers[:, 1]
+        # expansion of the quadratic form in the 5 offset features above
+        coef = -0.5 * torch.stack(
+            [-2 * (a * d1 + b * d2), -2 * (c * d2 + d * d1), a, c, b + d], dim=-1)
+        logits = torch.einsum('mnk,gk->gmn', offsets, coef)
+        return logits.permute(1, 2, 0)
