@@ -2,41 +2,59 @@
 import os.path as osp
 
 import numpy as np
+import pytest
 from tool_runner import free_port, run_tool, training_log, video_data_options
 
 CONFIG = 'configs/quickstart_synthetic.py'
+# a narrow network, one batch of all ten videos per epoch, no validation until the end
 SMALL = ['model.backbone.base_channels=8', 'model.cls_head.in_channels=64',
-         'default_hooks.logger.interval=1', 'train_dataloader.batch_size=8']
+         'model.cls_head.dropout_ratio=0', 'default_hooks.logger.interval=1',
+         'train_dataloader.batch_size=10', 'val_dataloader.batch_size=10',
+         'test_dataloader.batch_size=10', 'train_cfg.val_interval=100',
+         'param_scheduler.0.start_factor=1.0', 'optim_wrapper.optimizer.lr=0.005']
 
 
-def test_training_lowers_the_loss_then_resumes(synthetic_videos, tmp_path):
+@pytest.fixture(scope='module')
+def ten_videos(synthetic_videos, tmp_path_factory):
+    """One training video per class, the fixture's videos elsewhere: a set a model can fit."""
+    root = tmp_path_factory.mktemp('ten')
+    for split in ('train', 'val', 'test'):
+        with open(osp.join(synthetic_videos, f'{split}_list.txt')) as f:
+            rows = f.readlines()[:10]
+        (root / f'{split}_list.txt').write_text(''.join(rows))
+    options = video_data_options(str(root))
+    return [o.replace(f'data_prefix.video={root}', f'data_prefix.video={synthetic_videos}')
+            for o in options]
+
+
+def test_training_lowers_the_loss_then_resumes(ten_videos, tmp_path):
     work = str(tmp_path / 'work')
-    options = video_data_options(synthetic_videos) + SMALL
     run_tool('tools/train.py', CONFIG, '--work-dir', work, '--seed', '0', '--cfg-options',
-             *options, 'train_cfg.max_epochs=6', 'param_scheduler.1.T_max=8')
-    records = [r for r in training_log(work) if 'loss' in r]
-    first = np.mean([r['loss'] for r in records if r['epoch'] == 1])
-    last = np.mean([r['loss'] for r in records if r['epoch'] == 6])
-    assert last < first - 0.1, f'loss did not fall: epoch 1 {first:.3f}, epoch 6 {last:.3f}'
+             *ten_videos, *SMALL, 'train_cfg.max_epochs=12', 'param_scheduler.1.T_max=16')
+    losses = [r['loss'] for r in training_log(work) if 'loss' in r]
+    assert len(losses) == 12
+    first, last = np.mean(losses[:3]), np.mean(losses[-3:])
+    assert last < first - 0.2, f'loss did not fall: {first:.3f} -> {last:.3f}'
 
     out = run_tool('tools/train.py', CONFIG, '--work-dir', work, '--resume', '--cfg-options',
-                   *options, 'train_cfg.max_epochs=8', 'param_scheduler.1.T_max=8')
-    assert 'resumed epoch: 6, iter: 60' in out
+                   *ten_videos, *SMALL, 'train_cfg.max_epochs=14', 'param_scheduler.1.T_max=16')
+    assert 'resumed epoch: 12, iter: 12' in out
     steps = [r['step'] for r in training_log(work) if 'loss' in r]
-    assert steps[-1] == 80 and steps.count(61) == 1  # continued, not restarted
-    assert osp.isfile(osp.join(work, 'epoch_8.pth'))
+    assert steps[-1] == 14 and steps.count(13) == 1  # continued, not restarted
+    assert osp.isfile(osp.join(work, 'epoch_14.pth'))
 
-    out = run_tool('tools/test.py', CONFIG, osp.join(work, 'epoch_8.pth'), '--work-dir',
-                   str(tmp_path / 'test'), '--cfg-options', *options)
+    out = run_tool('tools/test.py', CONFIG, osp.join(work, 'epoch_14.pth'), '--work-dir',
+                   str(tmp_path / 'test'), '--cfg-options', *ten_videos, *SMALL)
     assert 'final metrics: {"acc/top1"' in out
 
 
-def test_dist_train_two_processes_on_cpu(synthetic_videos, tmp_path):
+def test_dist_train_two_processes_on_cpu(ten_videos, tmp_path):
     work = str(tmp_path / 'dist')
     out = run_tool('tools/dist_train.sh', CONFIG, '2', '--work-dir', work, '--cfg-options',
-                   *video_data_options(synthetic_videos), *SMALL, 'train_cfg.max_epochs=1',
+                   *ten_videos, *SMALL, 'train_dataloader.batch_size=5',
+                   'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
                    env=dict(PORT=str(free_port()), OMP_NUM_THREADS='1'))
     assert 'Distributed training: True' in out and "'backend': 'gloo'" in out
-    # 80 videos over 2 ranks at batch 8: 5 iterations per rank and epoch
-    assert 'Epoch(train) [1][5/5]' in out
-    assert osp.isfile(osp.join(work, 'epoch_1.pth'))
+    # 10 videos over 2 ranks at batch 5: one iteration per rank and epoch
+    assert 'Epoch(train) [2][1/1]' in out and 'Epoch(val) [2][1/1]' in out
+    assert osp.isfile(osp.join(work, 'epoch_2.pth'))
