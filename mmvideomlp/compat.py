@@ -126,6 +126,9 @@ def _load_local_checkpoints_with_pickle():
 
 
 def apply():
+    import warnings
+    # expected under mmcv-lite: the deformable attention op is simply absent
+    warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
     _import_torchvision_without_cuda_ops()
     _stub_missing_mmaction_drn()
     _provide_lite_mmcv_ops()

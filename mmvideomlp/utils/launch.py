@@ -39,3 +39,18 @@ def default_work_dir(cfg, config_path, work_dir=None):
 
 def set_local_rank(local_rank):
     os.environ.setdefault('LOCAL_RANK', str(local_rank))
+
+
+def restart_with_cpu_malloc_tuning():
+    """Restart this process with glibc allocator settings that keep freed memory.
+
+    With glibc's defaults, large activation buffers are unmapped after every iteration and
+    faulted back in by the next one, which on CPU costs seconds of kernel time per training
+    step. Does nothing if the settings are already in the environment.
+    """
+    import sys
+
+    from .benchmark import CPU_MALLOC_ENV, malloc_env_missing
+    if malloc_env_missing():
+        os.execve(sys.executable, [sys.executable] + sys.argv,
+                  dict(os.environ, **CPU_MALLOC_ENV))

@@ -1,0 +1,130 @@
+"""Speed and memory measurements of video recognizers, relative to the machine's GEMM peak.
+
+Every figure is a median over timed repeats after warm-up, with the spread (min, max).
+Model FLOP utilisation (MFU) = achieved FLOP/s ÷ peak FLOP/s, where a model's FLOPs are
+``2 × multiply-adds`` (the same unit as the GEMM peak) and a training step counts three
+forward passes (forward + backward ≈ 3 × forward).
+"""
+import gc
+import os
+import resource
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+# glibc keeps freed memory instead of unmapping and faulting it back every iteration
+CPU_MALLOC_ENV = dict(MALLOC_ARENA_MAX='1', MALLOC_MMAP_THRESHOLD_=str(4 << 30),
+                      MALLOC_TRIM_THRESHOLD_=str(8 << 30), MALLOC_TOP_PAD_=str(1 << 30))
+
+# mmaction2's own models at matched frames and resolution (configs shipped inside mmaction2)
+REFERENCES = {
+    'VideoSwin-T': 'mmaction::_base_/models/swin_tiny.py',
+    'MViTv2-S': 'mmaction::_base_/models/mvit_small.py',
+    'UniFormer-S': 'mmaction::recognition/uniformer/'
+                   'uniformer-small_imagenet1k-pre_16x4x1_kinetics400-rgb.py',
+    'TSM-R50': 'mmaction::_base_/models/tsm_r50.py',
+}
+
+
+def malloc_env_missing():
+    """The allocator settings that this process was not started with."""
+    return {k: v for k, v in CPU_MALLOC_ENV.items() if os.environ.get(k) != v}
+
+
+def time_call(fn, warmup, repeats):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return dict(median=statistics.median(times), min=min(times), max=max(times))
+
+
+def gemm_peak(size=2048, device='cpu', dtype=torch.float32, repeats=5):
+    """Peak FLOP/s (2 per multiply-add) of a ``size``³ GEMM through ``torch.matmul`` and,
+    on CPU, through oneDNN (a 1×1 convolution); returns each and the higher."""
+    a = torch.randn(size, size, device=device, dtype=dtype)
+    b = torch.randn(size, size, device=device, dtype=dtype)
+    flops = 2 * size ** 3
+    result = dict(matmul=flops / time_call(lambda: torch.matmul(a, b), 2, repeats)['median'])
+    if device == 'cpu':
+        image = a.t().reshape(1, size, size, 1)  # size channels × size pixels
+        weight = b.reshape(size, size, 1, 1)
+        result['onednn'] = flops / time_call(lambda: F.conv2d(image, weight), 2,
+                                             repeats)['median']
+    result['peak'] = max(result.values())
+    return result
+
+
+def recognizer_forward(model, batch, frames, size, device):
+    """A function running the whole recognizer (backbone, neck, head) on random clips,
+    and the input it uses. 2-D recognizers (TSM) get ``frames`` segments."""
+    from mmaction.models import Recognizer2D
+    if isinstance(model, Recognizer2D):
+        if hasattr(model.backbone, 'num_segments'):
+            model.backbone.num_segments = frames
+        if hasattr(model.cls_head, 'num_segments'):
+            model.cls_head.num_segments = frames
+        inputs = torch.randn(batch, frames, 3, size, size, device=device)
+    else:
+        inputs = torch.randn(batch, 1, 3, frames, size, size, device=device)
+
+    def forward():
+        return model.extract_feat(inputs, stage='head')[0]
+
+    return forward, inputs
+
+
+def peak_memory(device):
+    if device == 'cpu':
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return torch.cuda.max_memory_allocated()
+
+
+def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
+            compile=False, train=True, warmup=2, repeats=5):
+    """Inference and training-step timings of one recognizer.
+
+    Returns:
+        dict: ``infer`` and ``train`` timings (seconds: median, min, max),
+        ``clips_per_s`` for both, and ``peak_memory`` (bytes; CPU: process peak RSS,
+        CUDA: max allocated).
+    """
+    model = model.to(device)
+    forward, _ = recognizer_forward(model, batch, frames, size, device)
+    run = torch.compile(forward) if compile else forward
+    dtype = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)[precision]
+    autocast = (lambda: torch.autocast(device_type=device.split(':')[0], dtype=dtype)) \
+        if dtype else (lambda: torch.autocast(device_type='cpu', enabled=False))
+    if device != 'cpu':
+        torch.cuda.reset_peak_memory_stats()
+    result = {}
+    model.eval()
+    with torch.no_grad(), autocast():
+        result['infer'] = time_call(run, warmup, repeats)
+    if train:
+        model.train()
+        optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                                      lr=1e-4)
+        labels = torch.zeros(batch, dtype=torch.long, device=device)
+        scaler = torch.amp.GradScaler(enabled=precision == 'fp16')
+
+        def step():
+            with autocast():
+                loss = F.cross_entropy(run().float(), labels)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+
+        result['train'] = time_call(step, warmup, repeats)
+    result['clips_per_s'] = {k: batch / v['median'] for k, v in result.items()}
+    result['peak_memory'] = peak_memory(device)
+    gc.collect()
+    return result
