@@ -177,7 +177,7 @@ class MorphMLP(BaseModule):
         self.patch_embed1 = ConvStem(
             in_channels, self.embed_dims[0], temporal_kernel=3 if video else 1,
             temporal_stride=2 if video else 1, norm_cfg=stem_norm_cfg)
-        dpr = [r.item() for r in torch.linspace(0, drop_path_rate, sum(self.depths))]
+        dpr = torch.linspace(0, drop_path_rate, sum(self.depths), device='cpu').tolist()
         start = 0
         for i in range(self.num_stages):
             if i > 0:

@@ -1,0 +1,110 @@
+"""Official MorphMLP checkpoints: conversion round trip, validation errors, loading."""
+import sys
+
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+
+from mmvideomlp.converters.morphmlp import (convert_official, expected_official_shapes,
+                                            load_pretrained, to_official)
+
+sys.path.insert(0, 'tools/model_converters')
+
+# official chunk lengths and MLP ratio, narrow and shallow; widths divisible by 8
+ARCH = dict(embed_dims=[56, 112, 112, 392], depths=[1, 2, 1, 1],
+            chunk_lengths=[14, 28, 28, 49], mlp_ratio=3)
+
+
+def _recognizer(num_frames, arch=ARCH, num_classes=5):
+    from mmaction.registry import MODELS
+    init_default_scope('mmaction')
+    model = MODELS.build(dict(
+        type='Recognizer3D',
+        backbone=dict(type='MorphMLP', arch=arch, num_frames=num_frames),
+        cls_head=dict(type='TokenNormHead', num_classes=num_classes,
+                      in_channels=arch['embed_dims'][-1])))
+    model.init_weights()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0, 0.05)  # MorphFC_t included
+    return model.eval()
+
+
+@pytest.mark.parametrize('frames, groups', [(16, [8, 8, 8, 8]), (32, [14, 16, 16, 14])])
+def test_round_trip_through_the_command_line_tool(tmp_path, frames, groups):
+    import morphmlp_official
+    model = _recognizer(frames)
+    official = to_official(model.state_dict())
+    assert 'head.weight' in official and 'norm.weight' in official
+    src, dst = tmp_path / 'official.pth', tmp_path / 'converted.pth'
+    torch.save({'epoch': 60, 'model_state': official, 'optimizer_state': {}}, src)
+    morphmlp_official.main([str(src), str(dst)])
+
+    converted = torch.load(dst, weights_only=False)
+    meta = converted['meta']
+    assert meta['num_frames'] == frames and meta['arch']['temporal_groups'] == groups
+    assert meta['arch']['depths'] == ARCH['depths'] and meta['num_classes'] == 5
+    rebuilt = _recognizer(meta['num_frames'], meta['arch'])
+    rebuilt.load_state_dict(converted['state_dict'], strict=True)
+    x = torch.randn(1, 3, frames, 56, 56)
+    with torch.no_grad():
+        torch.testing.assert_close(rebuilt.cls_head(rebuilt.backbone(x)),
+                                   model.cls_head(model.backbone(x)))
+
+
+def test_official_zoo_names_and_32_frame_detection():
+    shapes = expected_official_shapes([112, 224, 392, 784], [3, 4, 9, 3], 400,
+                                      [112, 224, 448, 784])
+    assert len(shapes) == 518  # the official S key count
+    state = {k: torch.zeros(()).expand(v) for k, v in shapes.items()}
+    meta = convert_official(state, expected_arch='s32')['meta']
+    assert meta['arch_name'] == 's32' and meta['num_frames'] == 32
+    assert meta['arch']['temporal_groups'] == [16, 16, 14, 16]
+
+
+def _official_state(depths=(3, 4, 9, 3), classes=10):
+    shapes = expected_official_shapes([112, 224, 392, 784], list(depths), classes,
+                                      [112, 224, 392, 784])
+    return {k: torch.zeros(()).expand(v) for k, v in shapes.items()}
+
+
+def test_validation_errors(tmp_path, capsys):
+    import morphmlp_official
+    # the once-released "S" file had B depths
+    with pytest.raises(ValueError, match=r'not MorphMLP-s16: depths \[4, 6, 15, 4\] \(expected '
+                       r'\[3, 4, 9, 3\]; these are B depths\)'):
+        convert_official(_official_state((4, 6, 15, 4)), expected_arch='s16')
+    with pytest.raises(ValueError, match=r'not MorphMLP-s32: 16 frames \(expected 32\)'):
+        convert_official(_official_state(), expected_arch='s32')
+    state = _official_state()
+    del state['blocks3.5.fc.mlp_w.weight']
+    with pytest.raises(ValueError, match=r"missing: \['blocks3.5.fc.mlp_w.weight'\]"):
+        convert_official(state)
+    state = _official_state()
+    state['blocks2.1.mlp.fc1.weight'] = torch.zeros(10, 224)
+    with pytest.raises(ValueError, match=r'wrong shapes: \[.blocks2.1.mlp.fc1.weight: \(10, 224\) '
+                       r'\(expected \(672, 224\)\)'):
+        convert_official(state)
+    state = _official_state()
+    state['blocks1.0.t_fc.mlp_t.weight'] = torch.zeros(100, 100)
+    with pytest.raises(ValueError, match='stage 1: t_fc.mlp_t is 100 wide at 112 channels'):
+        convert_official(state)
+    with pytest.raises(KeyError, match='not an official MorphMLP video checkpoint'):
+        convert_official({'state_dict': {'backbone.x': torch.zeros(1)}})
+    src = tmp_path / 'b.pth'
+    torch.save(_official_state((4, 6, 15, 4)), src)
+    with pytest.raises(SystemExit, match='these are B depths'):
+        morphmlp_official.main([str(src), str(tmp_path / 'out.pth'), '--arch', 's'])
+
+
+def test_loading_into_a_network_of_another_frame_count_raises(tmp_path):
+    model = _recognizer(16)
+    path = tmp_path / 'video.pth'
+    torch.save({'state_dict': model.state_dict()}, path)
+    from mmvideomlp.models.backbones.morphmlp import MorphMLP
+    with pytest.raises(ValueError, match=r'blocks1.0.t_fc.mlp_t.weight: checkpoint \(56, 56\) '
+                       r'vs model \(64, 64\)'):
+        load_pretrained(MorphMLP(ARCH, num_frames=32), str(path))
+    # the same frame count loads every backbone tensor; head keys are reported as unused
+    info = load_pretrained(MorphMLP(ARCH, num_frames=16), str(path))
+    assert not info['missing'] and not info['unused']
