@@ -156,7 +156,7 @@ def convert_file(src, dst, kind='auto'):
     """Load ``src`` (path or URL), convert, save ``dict(state_dict=..., meta=...)``."""
     import os.path as osp
 
-    from mmengine.fileio import mkdir_or_exist
+    from mmengine.utils import mkdir_or_exist
     from mmengine.runner import CheckpointLoader
 
     checkpoint = CheckpointLoader.load_checkpoint(src, map_location='cpu')

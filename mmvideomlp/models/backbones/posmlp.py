@@ -61,9 +61,10 @@ class PosMLP(BaseModule):
         table_init_std (float): LRPE table init std; 0 keeps the official zeros.
             Defaults to 0.
         out_indices (Sequence[int]): Stages whose features are returned. Defaults to (3,).
-        out_norm_cfg (dict, optional): A norm ``norm{i}`` on each returned stage (the
-            image model's final LN), named ``norm1``..``norm4``; None returns raw features (the video head normalises
-            tokens itself). Defaults to None.
+        out_norm (bool | dict, optional): Add a norm ``norm{i+1}`` to every returned stage
+            (the image model's final LN): True for LN (eps of the design), a dict for
+            another norm. Defaults to None: True for the image design, False for the video
+            design (:class:`TokenNormHead` normalises the tokens itself).
         frozen_stages (int): -1 freezes nothing, 0 the stem, k >= 1 the stem and stages
             1..k (with their downsampling). Defaults to -1.
         norm_eval (bool): Keep BatchNorm layers in eval mode when training.
@@ -125,7 +126,7 @@ class PosMLP(BaseModule):
                  drop_rate=0.,
                  table_init_std=0.,
                  out_indices=(3, ),
-                 out_norm_cfg=None,
+                 out_norm=None,
                  frozen_stages=-1,
                  norm_eval=False,
                  with_cp=False,
@@ -180,6 +181,9 @@ class PosMLP(BaseModule):
 
         eps = 1e-6 if design == 'image' else 1e-5
         norm_cfg = dict(type='LN', eps=eps)
+        if out_norm is None:
+            out_norm = design == 'image'
+        out_norm_cfg = (norm_cfg if out_norm is True else out_norm) if out_norm else None
         self.patch_embed1 = ConvStem(
             in_channels, self.embed_dims[0], temporal_kernel=1,
             norm_cfg=dict(type='BN3d', eps=eps), pointwise=design == 'image')
