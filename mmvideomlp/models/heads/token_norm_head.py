@@ -18,7 +18,8 @@ class TokenNormHead(BaseHead):
     Args:
         num_classes (int): Number of classes.
         in_channels (int): Channels of the backbone output.
-        norm_cfg (dict): Per-token norm. Defaults to LN with eps 1e-5.
+        norm_cfg (dict, optional): Per-token norm. None for none (a backbone that
+            normalises its output, e.g. VAST). Defaults to LN with eps 1e-5.
         dropout_ratio (float): Dropout before the classifier. Defaults to 0.
         init_std (float): Std of the truncated-normal classifier init. Defaults to 0.02.
         **kwargs: Passed to :class:`mmaction.models.heads.BaseHead` (``loss_cls``,
@@ -38,7 +39,8 @@ class TokenNormHead(BaseHead):
                  **kwargs):
         super().__init__(num_classes, in_channels, **kwargs)
         self.init_std = init_std
-        self.norm = build_norm_layer(norm_cfg, in_channels)[1]
+        self.norm = (build_norm_layer(norm_cfg, in_channels)[1]
+                     if norm_cfg is not None else nn.Identity())
         self.dropout = nn.Dropout(dropout_ratio) if dropout_ratio > 0 else nn.Identity()
         self.fc_cls = nn.Linear(in_channels, num_classes)
 

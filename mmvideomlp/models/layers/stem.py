@@ -5,6 +5,7 @@ same two-convolution stem and the same conv + LayerNorm downsampling; they diffe
 in the temporal kernel and stride of the first stem convolution.
 """
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmengine.model import BaseModule
 
@@ -64,26 +65,48 @@ class ConvStem(BaseModule):
 
 
 class ConvDownsample(BaseModule):
-    """Spatial 3×3 stride-2 convolution followed by LayerNorm, channels-last in and out.
+    """Spatial strided convolution followed by LayerNorm, channels-last in and out.
+
+    By default a 3×3 stride-2 convolution (MorphMLP, PosMLP-Video). With
+    ``kernel_size == stride`` it is a non-overlapping patch merging (2×2 stride 2, the
+    Swin/ShiftViT downsampling) or a patch embedding (4×4 stride 4); inputs whose height or
+    width is not a multiple of the stride are zero-padded on the bottom/right.
 
     Args:
         in_channels (int): Input channels.
         out_channels (int): Output channels.
         norm_cfg (dict): Norm applied after the convolution. Defaults to LN (eps 1e-5).
+        kernel_size (int): Spatial kernel size. Defaults to 3.
+        stride (int): Spatial stride. Defaults to 2.
         groups (int): Convolution groups (``in_channels`` for the image PosMLP's
             depthwise-grouped downsampling). Defaults to 1.
 
     Shapes:
-        ``(N, T, H, W, C_in)`` → ``(N, T, ceil(H/2), ceil(W/2), C_out)``.
+        ``(N, T, H, W, C_in)`` → ``(N, T, ceil(H/stride), ceil(W/stride), C_out)``.
     """
 
     def __init__(self, in_channels, out_channels, norm_cfg=dict(type='LN', eps=1e-5),
-                 groups=1, init_cfg=None):
+                 kernel_size=3, stride=2, groups=1, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.proj = nn.Conv3d(in_channels, out_channels, (1, 3, 3), (1, 2, 2), (0, 1, 1),
+        if not 1 <= stride <= kernel_size:
+            raise ValueError(f'ConvDownsample: stride must be in [1, kernel_size={kernel_size}],'
+                             f' got {stride}')
+        self.kernel_size, self.stride = kernel_size, stride
+        self.padding = (kernel_size - stride + 1) // 2
+        self.proj = nn.Conv3d(in_channels, out_channels, (1, kernel_size, kernel_size),
+                              (1, stride, stride), (0, self.padding, self.padding),
                               groups=groups)
         self.norm = build_norm_layer(norm_cfg, out_channels)[1]
 
+    def _extra_padding(self, size):
+        # bottom/right zeros so that the output has ceil(size / stride) positions
+        needed = (-(-size // self.stride) - 1) * self.stride + self.kernel_size
+        return max(needed - size - 2 * self.padding, 0)
+
     def forward(self, x):
-        x = self.proj(x.permute(0, 4, 1, 2, 3))
+        x = x.permute(0, 4, 1, 2, 3)
+        pad_h, pad_w = self._extra_padding(x.shape[3]), self._extra_padding(x.shape[4])
+        if pad_h or pad_w:
+            x = F.pad(x, (0, pad_w, 0, pad_h))
+        x = self.proj(x)
         return self.norm(x.permute(0, 2, 3, 4, 1))
