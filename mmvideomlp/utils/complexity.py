@@ -2,12 +2,25 @@
 
 Conventions (the ones fvcore and the papers use): one multiply-add counts as one FLOP;
 element-wise operations (activations, additions, normalisation statistics) are not counted;
-counts are for a single view (one clip, one crop) at batch size 1.
+counts are for a single view (one clip, one crop) at batch size 1. The attention product of
+``scaled_dot_product_attention`` (the path ``nn.MultiheadAttention`` takes) is counted as
+``Lq * Lk * (E + Ev)`` per batch and head, like the explicit ``q @ k.T`` and ``attn @ v``.
+Modules that cache input-independent results (e.g. CLIP class-name embeddings) expose
+``build_cache()``; it runs before counting, so that work is not counted per view.
 """
+from math import prod
+
 import torch
 import torch.nn as nn
 from mmengine.analysis import FlopAnalyzer, parameter_count
+from mmengine.analysis.jit_handles import get_shape
 from mmengine.registry import DefaultScope, init_default_scope
+
+
+def sdpa_flop_jit(inputs, outputs):
+    """FLOPs of ``aten::scaled_dot_product_attention``: ``q @ k.T`` and ``attn @ v``."""
+    q, k, v = (get_shape(x) for x in inputs[:3])
+    return prod(q[:-1]) * k[-2] * (q[-1] + v[-1])
 
 
 class _WholeNetwork(nn.Module):
@@ -50,13 +63,18 @@ def model_complexity(model, input_shape):
             ``(C, T, H, W)`` for video models and ``(C, H, W)`` for image models.
 
     Returns:
-        dict: ``params`` (whole model), ``backbone_params``, ``flops`` (per view) and
-        ``flops_by_module`` (top-level modules of the counted network).
+        dict: ``params`` (whole model), ``trainable_params`` (``requires_grad``),
+        ``backbone_params``, ``flops`` (per view) and ``flops_by_module`` (top-level
+        modules of the counted network).
     """
     network = _WholeNetwork(model) if hasattr(model, 'backbone') else model
     inputs = torch.zeros((1, *input_shape))
     with torch.no_grad():
+        for module in network.modules():
+            if callable(getattr(module, 'build_cache', None)):
+                module.build_cache()
         analyzer = FlopAnalyzer(network, inputs)
+        analyzer.set_op_handle('aten::scaled_dot_product_attention', sdpa_flop_jit)
         analyzer.unsupported_ops_warnings(False)
         analyzer.uncalled_modules_warnings(False)
         flops = analyzer.total()
@@ -67,6 +85,7 @@ def model_complexity(model, input_shape):
     prefix = 'model.' if isinstance(network, _WholeNetwork) else ''
     return dict(
         params=params,
+        trainable_params=sum(p.numel() for p in counted.parameters() if p.requires_grad),
         backbone_params=parameter_count(backbone)[''],
         flops=flops,
         flops_by_module={

@@ -124,6 +124,12 @@ class ILATextHead(BaseHead):
         self.logit_scale.data.copy_(state['logit_scale'])
         self.text_features = None
 
+    def build_cache(self):
+        """Compute the cached class-name embeddings now (the FLOPs tool calls this so that
+        the once-per-model text encoding is not counted per view)."""
+        if self.freeze_text:
+            self.encode_text()
+
     def encode_text(self):
         """Class-name embeddings ``(num_classes, E)``, cached while the tower is frozen."""
         if not self.freeze_text:

@@ -175,10 +175,13 @@ class CLIPTextTower(nn.Module):
         self.width, self.layers = width, layers
         self.token_embedding = nn.Embedding(vocab_size, width)
         self.positional_embedding = nn.Parameter(torch.empty(context_length, width))
-        mask = torch.full((context_length, context_length), float('-inf')).triu_(1)
+        self.register_buffer(
+            'causal_mask',
+            torch.full((context_length, context_length), float('-inf')).triu_(1),
+            persistent=False)
         self.transformer = nn.Module()
         self.transformer.resblocks = nn.ModuleList(
-            [ResidualAttentionBlock(width, heads, attn_mask=mask) for _ in range(layers)])
+            [ResidualAttentionBlock(width, heads) for _ in range(layers)])
         self.ln_final = nn.LayerNorm(width)
         self.text_projection = nn.Parameter(torch.empty(width, embed_dim))
         self.reset_parameters()
@@ -199,6 +202,7 @@ class CLIPTextTower(nn.Module):
         x = self.token_embedding(tokens) + self.positional_embedding
         x = x.permute(1, 0, 2)  # (L, K, C), sequence first as in CLIP
         for block in self.transformer.resblocks:
+            block.attn_mask = self.causal_mask
             x = block(x)
         x = self.ln_final(x.permute(1, 0, 2))
         # the EOT token has the largest id of each sequence
