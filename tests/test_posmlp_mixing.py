@@ -1,7 +1,6 @@
 """PosMLP positional mixing: each unit against an explicit L x L matrix built from its
 table, interleaved channel groups, padding, table resizing and clear errors."""
 import itertools
-import logging
 
 import numpy as np
 import pytest
@@ -132,9 +131,7 @@ def test_padding_and_small_inputs_are_exact():
     for h0, w0 in [(0, 0), (3, 3), (0, 3)]:  # full, corner and edge windows
         hs, ws = range(h0, min(h0 + 3, 4)), range(w0, min(w0 + 3, 5))
         idx = [(h - h0) * 3 + (w - w0) for h in hs for w in ws]
-        sub = W.new_zeros(len(idx), len(idx), 2)
-        logits = torch.log(W[idx][:, idx])  # renormalise over the real tokens
-        sub = logits.softmax(dim=1)
+        sub = torch.log(W[idx][:, idx]).softmax(dim=1)  # renormalised over real tokens
         tokens = u[0, 0, h0:h0 + 3, w0:w0 + 3].reshape(-1, 4)
         group = torch.arange(4) % 2
         expected = torch.einsum('mnc,nc->mc', sub[:, :, group], tokens)
@@ -174,7 +171,7 @@ def test_resize_spatial_table_is_bilinear_over_offsets():
                                    rtol=1e-5, atol=1e-5)
 
 
-def test_loading_weights_of_another_frame_count_resizes(caplog):
+def test_loading_weights_of_another_frame_count_resizes():
     src = randomise(PoTGU(4, 2)).state_dict()
     dst = PoTGU(7, 2)
     dst.load_state_dict(src)
