@@ -18,9 +18,8 @@ model = dict(
 train_dataloader = dict(batch_size=128)
 val_dataloader = dict(batch_size=128)
 test_dataloader = val_dataloader
+# DeiT trains with mixed precision: add --amp to tools/train.py on GPUs
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
-    loss_scale='dynamic',
     optimizer=dict(lr=1e-3),
     paramwise_cfg=dict(_delete_=True, norm_decay_mult=0., bias_decay_mult=0.,
                        flat_decay_mult=0.))
