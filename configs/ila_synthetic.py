@@ -1,4 +1,4 @@
-# A tiny ILA (randomly initialised tiny CLIP: 2 blocks of width 64, 14-pixel patches) on the
+# A tiny ILA (randomly initialised tiny CLIP: 1 block of width 64, 14-pixel patches) on the
 # embedded synthetic temporal-order dataset, with the Kinetics-style text head over the
 # class names of data/synthetic/label_map.txt. A random CLIP has nothing worth keeping
 # frozen, so this config trains it too (the released recipes freeze pretrained CLIP).
@@ -9,7 +9,7 @@ _base_ = [
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
-tiny_clip = dict(image_size=56, patch_size=14, width=64, layers=2, heads=2, embed_dim=64,
+tiny_clip = dict(image_size=56, patch_size=14, width=64, layers=1, heads=2, embed_dim=64,
                  text_width=64, text_layers=1, text_heads=1)
 model = dict(
     type='ILARecognizer',
@@ -22,7 +22,6 @@ model = dict(
         num_frames=16,
         arch=tiny_clip,
         class_names='data/synthetic/label_map.txt',
-        label_smooth_eps=0.1,
         average_clips='prob'),
     data_preprocessor=dict(
         type='ActionDataPreprocessor',
@@ -32,5 +31,5 @@ model = dict(
 
 optim_wrapper = dict(
     constructor='ILAOptimWrapperConstructor',
-    optimizer=dict(lr=1e-3),
+    optimizer=dict(lr=3e-3, weight_decay=0.),
     paramwise_cfg=dict(_delete_=True, no_decay_keys=('positional_embedding', )))
