@@ -1,4 +1,5 @@
-# ILA ViT-B/16, 16 frames of 224x224, Kinetics-400 (official configs/k400/16_16.yaml (its ARCH line says ViT-B/32, a known slip)).
+# ILA ViT-B/16, 16 frames of 224x224, Kinetics-400
+# (official configs/k400/16_16.yaml, whose ARCH wrongly says ViT-B/32).
 # Recipe of the released code: frozen CLIP, AdamW in three groups, 50 epochs, mixup/cutmix
 # (in the model's data preprocessor), label smoothing 0.1, random erasing, ImageNet
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 8 clips x 4 accumulated steps = 256.
@@ -14,7 +15,8 @@ num_frames = 16
 img_size = 224
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(in_channels=512, num_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
+    cls_head=dict(
+        in_channels=512, num_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
 
 dataset_type = 'VideoDataset'
 data_root = 'data/kinetics400/videos_train'

@@ -1,4 +1,5 @@
-# ILA ViT-B/16, 16 frames of 224x224, Something-Something V2 (official configs/ssv2/16_16.yaml).
+# ILA ViT-B/16, 16 frames of 224x224, Something-Something V2
+# (official configs/ssv2/16_16.yaml).
 # Recipe of the released code: frozen CLIP, AdamW in three groups, 50 epochs, mixup/cutmix
 # (in the model's data preprocessor), label smoothing 0.1, random erasing, ImageNet
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 4 clips x 8 accumulated steps = 256.
