@@ -38,6 +38,9 @@ def main():
     print(f'Input shape (one view): {args.shape}')
     print(f'Params: {result["params"] / 1e6:.2f} M ({result["params"]:,}); '
           f'backbone {result["backbone_params"] / 1e6:.2f} M ({result["backbone_params"]:,})')
+    if 'trainable_params' in result:
+        print(f'Trainable params: {result["trainable_params"] / 1e6:.2f} M '
+              f'({result["trainable_params"]:,})')
     print(f'FLOPs per view: {result["flops"] / 1e9:.2f} G ({result["flops"]:,})')
     for name, flops in result['flops_by_module'].items():
         print(f'  {name}: {flops / 1e9:.3f} G ({flops:,})')
