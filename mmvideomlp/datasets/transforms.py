@@ -9,16 +9,33 @@ class ReverseFrameOrder(BaseTransform):
     """Play every sampled clip backwards: reverses ``frame_inds`` within each clip.
 
     Put it right after a frame sampler (``SampleFrames``, ``UniformSample``...). Used to
-    check that a model relies on temporal order.
+    check that a model relies on temporal order, or (with ``prob`` and ``label_map``) as a
+    training augmentation for classes whose time reversal is another class.
 
-    Required keys: ``frame_inds``, ``clip_len``. Modified keys: ``frame_inds``.
+    Args:
+        prob (float): Probability of reversing a sample. Defaults to 1.
+        label_map (dict, optional): Label of a reversed sample, e.g. the time-reversed twin
+            (``{0: 1, 1: 0, ...}``); labels not in it are kept. Defaults to None.
+
+    Required keys: ``frame_inds``, ``clip_len``. Modified keys: ``frame_inds`` (and
+    ``label`` with ``label_map``).
     """
 
+    def __init__(self, prob=1.0, label_map=None):
+        if not 0 <= prob <= 1:
+            raise ValueError(f'ReverseFrameOrder: prob must be in [0, 1], got {prob}')
+        self.prob = prob
+        self.label_map = label_map
+
     def transform(self, results):
+        if self.prob < 1 and np.random.rand() >= self.prob:
+            return results
         inds = np.asarray(results['frame_inds'])
         clip_len = int(results['clip_len'])
         if inds.size % clip_len:
             raise ValueError(f'ReverseFrameOrder: {inds.size} frame indices do not split '
                              f'into clips of {clip_len}')
         results['frame_inds'] = inds.reshape(-1, clip_len)[:, ::-1].reshape(-1).copy()
+        if self.label_map is not None and 'label' in results:
+            results['label'] = self.label_map.get(results['label'], results['label'])
         return results
