@@ -15,7 +15,7 @@ CONFIG = 'configs/vast_synthetic.py'
 EPOCHS = 10
 # 32x32 crops of 8 frames (stage maps 8, 4, 2), 10 epochs of the 80 fixture videos
 SMALL = [f'train_cfg.max_epochs={EPOCHS}', f'train_cfg.val_interval={EPOCHS}',
-         f'param_scheduler.1.T_max={EPOCHS}', 'optim_wrapper.optimizer.lr=0.004',
+         f'param_scheduler.1.T_max={EPOCHS}', 'optim_wrapper.optimizer.lr=0.003',
          'default_hooks.logger.interval=1']
 for key, crop in (('train_dataloader', 'size'), ('val_dataloader', 'crop_size')):
     SMALL += [f'{key}.dataset.pipeline.3.scale=(-1,32)', f'{key}.dataset.pipeline.4.{crop}=32']
