@@ -7,7 +7,8 @@ from tool_runner import run_tool
 def test_benchmark_prints_table_and_writes_json(tmp_path):
     out_json, out_png = tmp_path / 'bench.json', tmp_path / 'bench.png'
     out = run_tool('tools/analysis/benchmark.py', 'configs/quickstart_synthetic.py',
-                   '--frames', '4', '--size', '32', '--warmup', '0', '--repeats', '2', '--gemm-size', '512',
+                   '--frames', '8', '--size', '64', '--warmup', '0', '--repeats', '2',
+                   '--gemm-size', '512',
                    '--cfg-options', 'model.backbone.base_channels=4',
                    'model.cls_head.in_channels=32', '--json', str(out_json),
                    '--plot', str(out_png))

@@ -60,17 +60,18 @@ def test_official_video_settings():
 
 def _check_official_video_settings():
     assert derive_temporal_groups(392, 16) == 14  # the 32-frame stage-3 special case
-    for name, frames, groups, t3 in [('s16', 16, [8, 8, 8, 8], 392), ('b32', 32,
-                                                                     [16, 16, 14, 16], 448)]:
+    widths = [112, 224, 392, 784]
+    # the derived default reproduces the official groups (8 and 16 temporal tokens)
+    assert [derive_temporal_groups(c, 8) for c in widths] == [8, 8, 8, 8]
+    assert [derive_temporal_groups(c, 16) for c in widths] == [16, 16, 14, 16]
+    assert [derive_temporal_groups(c, 6) for c in widths] == [7, 7, 7, 7]  # 12 frames
+    for name, frames, groups, t3, depths in [('s16', 16, [8, 8, 8, 8], 392, [3, 4, 9, 3]),
+                                             ('b32', 32, [16, 16, 14, 16], 448, [4, 6, 15, 4])]:
         model = MorphMLP(name)
         assert model.num_frames == frames and model.temporal_groups == groups
         assert model.blocks3[0].t_fc.mlp_t.weight.shape == (t3, t3)
         assert model.blocks4[0].t_fc.mlp_t.weight.shape == (784, 784)
-        # the derived default reproduces the official groups
-        assert MorphMLP(name[0], num_frames=frames).temporal_groups == groups
-    assert MorphMLP('s', num_frames=12).temporal_groups == [7, 7, 7, 7]  # 6 tokens
-    depths = [len(getattr(MorphMLP('b32'), f'blocks{i}')) for i in range(1, 5)]
-    assert depths == [4, 6, 15, 4]
+        assert [len(getattr(model, f'blocks{i}')) for i in range(1, 5)] == depths
 
 
 def test_official_init():

@@ -181,8 +181,8 @@ def test_upernet_config_trains_and_tests(ade20k_folder, tmp_path):
     config = _narrow_config(tmp_path, 'configs/upernet_morphmlp_t_ade20k.py',
                             decode_head=dict(in_channels=[16, 32, 32, 64], channels=8),
                             auxiliary_head=dict(in_channels=32, channels=8))
-    options = [ 'model.decode_head.norm_cfg.type=BN',
-               'model.auxiliary_head.norm_cfg.type=BN', 'model.data_preprocessor.size=(64,64)',
+    options = ['model.decode_head.norm_cfg.type=BN', 'model.auxiliary_head.norm_cfg.type=BN',
+               'model.data_preprocessor.size=(64,64)',
                'train_dataloader.dataset.pipeline.2.scale=(128,64)',
                'train_dataloader.dataset.pipeline.3.crop_size=(64,64)',
                'val_dataloader.dataset.pipeline.1.scale=(128,64)',
@@ -197,6 +197,6 @@ def test_upernet_config_trains_and_tests(ade20k_folder, tmp_path):
     out = run_tool('tools/train.py', config, '--work-dir', work,
                    '--seed', '0', '--cfg-options', *options)
     assert 'Iter(val) [1/1]' in out and 'mIoU' in out
-    out = run_tool('tools/test.py', config, osp.join(work, 'iter_4.pth'), '--work-dir', str(tmp_path / 'test'),
-                   '--cfg-options', *options)
+    out = run_tool('tools/test.py', config, osp.join(work, 'iter_4.pth'), '--work-dir',
+                   str(tmp_path / 'test'), '--cfg-options', *options)
     assert 'Iter(test) [1/1]' in out and 'mIoU' in out

@@ -20,10 +20,18 @@ def _ten_videos(synthetic_videos, tmp_path):
 
 
 def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
-    options = _ten_videos(synthetic_videos, tmp_path) + [
+    """The synthetic recipe through tools/train.py on ten videos, without the random
+    label-changing augmentations (reversal, flips) so that 15 iterations can fit them."""
+    from mmengine.config import Config
+    pipeline = Config.fromfile(CONFIG).train_dataloader.dataset.pipeline
+    switches = dict(ReverseFrameOrder='prob', Flip='flip_ratio')
+    no_aug = [f'train_dataloader.dataset.pipeline.{i}.{switches[step.type]}=0'
+              for i, step in enumerate(pipeline) if step.type in switches]
+    assert len(no_aug) == 3
+    options = _ten_videos(synthetic_videos, tmp_path) + no_aug + [
         'train_dataloader.batch_size=10', 'val_dataloader.batch_size=10',
         'train_cfg.max_epochs=15', 'train_cfg.val_interval=15', 'default_hooks.logger.interval=1',
-        'param_scheduler.0.end=2', 'param_scheduler.1.T_max=15']
+        'param_scheduler.1.T_max=13', 'param_scheduler.1.end=15']
     work = str(tmp_path / 'work')
     out = run_tool('tools/train.py', CONFIG, '--work-dir', work, '--seed', '0', '--cfg-options',
                    *options)
@@ -33,6 +41,21 @@ def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
     assert last < first - 1.0, f'loss did not fall: {first:.3f} -> {last:.3f}'
     top1 = [r['acc/top1'] for r in training_log(work) if 'acc/top1' in r][-1]
     assert top1 >= 0.6, f'top-1 {top1} on the fitted videos (chance 0.1)\n{out[-2000:]}'
+
+
+def test_synthetic_recipe_transforms():
+    """The symmetries of the synthetic set as augmentations, and the static-content removal."""
+    from mmvideomlp.datasets.transforms import ReverseFrameOrder, SubtractTemporalMean
+    reverse = ReverseFrameOrder(prob=1., label_map={6: 7, 7: 6})
+    out = reverse(dict(frame_inds=np.arange(4), clip_len=4, label=6))
+    assert list(out['frame_inds']) == [3, 2, 1, 0] and out['label'] == 7
+    keep = ReverseFrameOrder(prob=0., label_map={6: 7})(dict(frame_inds=np.arange(4),
+                                                          clip_len=4, label=6))
+    assert list(keep['frame_inds']) == [0, 1, 2, 3] and keep['label'] == 6
+    imgs = [np.full((2, 3, 3), v, np.uint8) for v in (10, 20, 30, 40, 0, 0, 0, 8)]
+    out = SubtractTemporalMean()(dict(imgs=imgs, clip_len=4))  # two clips of 4 frames
+    assert out['imgs'].dtype == np.float32
+    assert [float(f[0, 0, 0]) for f in out['imgs']] == [-15, -5, 5, 15, -2, -2, -2, 6]
 
 
 def test_morphmlp_tells_a_clip_from_its_reversal(synthetic_videos):

@@ -6,7 +6,7 @@ import decord
 import numpy as np
 import pytest
 
-from mmvideomlp.datasets import (CLASSES, ReverseFrameOrder, SyntheticVideoSpec,
+from mmvideomlp.datasets import (CLASSES, ReverseFrameOrder, SyntheticVideoSpec, is_generated,
                                  make_synthetic_videos, render_video, reversed_class)
 
 
@@ -27,6 +27,11 @@ def test_same_seed_same_dataset_other_seed_other_dataset(tmp_path):
     assert a == b == c  # same names and labels
     digest = [_digest(str(tmp_path / d), a['train']) for d in 'abc']
     assert digest[0] == digest[1] != digest[2]
+    # the spec record tells a finished dataset from one made otherwise
+    assert is_generated(str(tmp_path / 'a'), spec, seed=3)
+    assert not is_generated(str(tmp_path / 'c'), spec, seed=3)
+    assert not is_generated(str(tmp_path / 'a'), SyntheticVideoSpec(), seed=3)
+    assert not is_generated(str(tmp_path / 'missing'), spec, seed=3)
 
 
 def test_lists_label_map_and_class_balance(synthetic_videos):

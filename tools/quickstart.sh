@@ -10,8 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 start=$(date +%s)
-config=${QUICKSTART_CONFIG:-configs/morphmlp_synthetic.py}
-[ -f "$config" ] || config=configs/quickstart_synthetic.py
+config=${QUICKSTART_CONFIG:-configs/quickstart_synthetic.py}
 work_dir=${QUICKSTART_WORK_DIR:-work_dirs/quickstart}
 data=${QUICKSTART_DATA:-data/synthetic}
 
@@ -19,10 +18,8 @@ bash tools/install.sh
 source tools/_python.sh
 export PYTHONWARNINGS=ignore
 
-if [ ! -f "$data/test_list.txt" ]; then
-    echo "[quickstart] generating the synthetic dataset in $data"
-    "$PYTHON" tools/data/make_synthetic_videos.py "$data"
-fi
+echo "[quickstart] synthetic dataset in $data"
+"$PYTHON" tools/data/make_synthetic_videos.py "$data" --skip-existing
 data_opts=()
 if [ "$data" != data/synthetic ]; then
     for split in train val test; do
@@ -32,7 +29,7 @@ if [ "$data" != data/synthetic ]; then
 fi
 
 echo "[quickstart] training $config (logs in $work_dir)"
-rm -rf "$work_dir"
+rm -rf "$work_dir" && mkdir -p "$work_dir"
 "$PYTHON" tools/train.py "$config" --work-dir "$work_dir" --seed 0 \
     ${data_opts:+--cfg-options "${data_opts[@]}"} > "$work_dir.train.log" 2>&1 || {
     tail -40 "$work_dir.train.log"; echo "[quickstart] training failed"; exit 1; }
@@ -54,7 +51,7 @@ top1_rev=$(evaluate test_time_reversed --time-reversed)
 held_out=$data/$(head -1 "$data/test_list.txt" | cut -d' ' -f1)
 for video in "$held_out" demo/demo.mp4; do
     "$PYTHON" tools/demo.py "$video" "$config" "$best" --label-map "$data/label_map.txt" 2>/dev/null \
-        | grep -v "^Loads checkpoint"
+        | grep -v -e "^Loads checkpoint" -e " - mmengine - WARNING - "
 done
 
 echo "[quickstart] checkpoint: $best"

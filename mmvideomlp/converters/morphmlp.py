@@ -274,9 +274,9 @@ def load_pretrained(backbone, filename, inflate='average', logger='current'):
     backbone.load_state_dict(loaded, strict=False)
     temporal = [k for k in missing if '.t_fc.' in k or '.t_norm1.' in k]
     other = [k for k in missing if k not in temporal]
+    inflated = _STEM_KERNEL in loaded and source[_STEM_KERNEL].shape != target[_STEM_KERNEL].shape
     print_log(f'MorphMLP: loaded {len(loaded)} tensors from {filename}'
-              f'{" (stem inflated: " + inflate + ")" if _STEM_KERNEL in loaded and source[_STEM_KERNEL].shape != target[_STEM_KERNEL].shape else ""}',
-              logger=logger)
+              f'{f" (stem inflated: {inflate})" if inflated else ""}', logger=logger)
     if temporal:
         print_log(f'MorphMLP: {len(temporal)} temporal tensors (t_norm1, t_fc) not in the '
                   'checkpoint keep their initialisation (MorphFC_t outputs 0)', logger=logger)

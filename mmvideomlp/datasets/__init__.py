@@ -1,6 +1,6 @@
-from .synthetic import (CLASSES, SyntheticVideoSpec, make_synthetic_videos, render_video,
-                        reversed_class)
-from .transforms import ReverseFrameOrder
+from .synthetic import (CLASSES, SyntheticVideoSpec, is_generated, make_synthetic_videos,
+                        render_video, reversed_class)
+from .transforms import ReverseFrameOrder, SubtractTemporalMean
 
-__all__ = ['CLASSES', 'SyntheticVideoSpec', 'make_synthetic_videos', 'render_video',
-           'reversed_class', 'ReverseFrameOrder']
+__all__ = ['CLASSES', 'SyntheticVideoSpec', 'is_generated', 'make_synthetic_videos', 'render_video',
+           'reversed_class', 'ReverseFrameOrder', 'SubtractTemporalMean']

@@ -6,9 +6,10 @@ frames, tells a class from its twin: a model must use the order of frames to exc
 a pair. Videos are real mp4 files that decord reads; annotation lists follow mmaction2's
 ``VideoDataset`` format (``relative/path.mp4 label`` per line).
 """
+import json
 import os
 import os.path as osp
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import cv2
 import numpy as np
@@ -44,7 +45,7 @@ class SyntheticVideoSpec:
 
     def __post_init__(self):
         if self.videos_per_class is None:
-            self.videos_per_class = dict(train=24, val=6, test=6)
+            self.videos_per_class = dict(train=64, val=10, test=10)
         if self.num_frames < 4:
             raise ValueError(f'num_frames must be at least 4, got {self.num_frames}')
         if min(self.height, self.width) < 32:
@@ -154,6 +155,7 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
         out_dir/label_map.txt                 class names, one per line, in label order
         out_dir/{train,val,test}_list.txt     "videos/<split>/<name>.mp4 <label>" per line
         out_dir/videos/<split>/*.mp4
+        out_dir/spec.json                     the spec and seed that made it (written last)
 
     Every split holds the same number of videos per class. The same ``seed`` and ``spec``
     give the same frames and lists.
@@ -186,4 +188,21 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
     for split, items in lists.items():
         with open(osp.join(out_dir, f'{split}_list.txt'), 'w') as f:
             f.writelines(f'{rel} {label}\n' for rel, label in items)
+    with open(osp.join(out_dir, 'spec.json'), 'w') as f:
+        json.dump(_spec_record(spec, seed), f, indent=1)
     return lists
+
+
+def _spec_record(spec, seed):
+    record = asdict(spec)
+    record['num_distractors'] = list(record['num_distractors'])
+    return dict(spec=record, seed=seed)
+
+
+def is_generated(out_dir, spec=None, seed=0):
+    """Whether ``out_dir`` holds a complete dataset made with this ``spec`` and ``seed``."""
+    path = osp.join(out_dir, 'spec.json')
+    if not osp.isfile(path):
+        return False
+    with open(path) as f:
+        return json.load(f) == _spec_record(spec or SyntheticVideoSpec(), seed)

@@ -39,3 +39,25 @@ class ReverseFrameOrder(BaseTransform):
         if self.label_map is not None and 'label' in results:
             results['label'] = self.label_map.get(results['label'], results['label'])
         return results
+
+
+@TRANSFORMS.register_module()
+class SubtractTemporalMean(BaseTransform):
+    """Keep only what changes within a clip: subtract from every frame the per-pixel mean of
+    the clip's frames (a motion-only input, like the RGB-difference input of TSN).
+
+    Put it after the spatial transforms and before ``FormatShape``; frames become float32
+    (normalise them with ``mean=0`` in the data preprocessor).
+
+    Required keys: ``imgs``, ``clip_len``. Modified keys: ``imgs``.
+    """
+
+    def transform(self, results):
+        imgs = np.asarray(results['imgs'], dtype=np.float32)
+        clip_len = int(results['clip_len'])
+        if len(imgs) % clip_len:
+            raise ValueError(f'SubtractTemporalMean: {len(imgs)} frames do not split into '
+                             f'clips of {clip_len}')
+        clips = imgs.reshape(-1, clip_len, *imgs.shape[1:])
+        results['imgs'] = (clips - clips.mean(1, keepdims=True)).reshape(imgs.shape)
+        return results

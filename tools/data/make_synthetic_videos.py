@@ -1,20 +1,22 @@
 """Generate the embedded synthetic temporal-order action dataset (see mmvideomlp.datasets)."""
 import argparse
 
-from mmvideomlp.datasets import CLASSES, SyntheticVideoSpec, make_synthetic_videos
+from mmvideomlp.datasets import CLASSES, SyntheticVideoSpec, is_generated, make_synthetic_videos
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('out_dir', nargs='?', default='data/synthetic', help='output folder')
-    parser.add_argument('--train', type=int, default=24, help='training videos per class')
-    parser.add_argument('--val', type=int, default=6, help='validation videos per class')
-    parser.add_argument('--test', type=int, default=6, help='test videos per class')
+    parser.add_argument('--train', type=int, default=64, help='training videos per class')
+    parser.add_argument('--val', type=int, default=10, help='validation videos per class')
+    parser.add_argument('--test', type=int, default=10, help='test videos per class')
     parser.add_argument('--frames', type=int, default=16, help='frames per video')
     parser.add_argument('--height', type=int, default=64)
     parser.add_argument('--width', type=int, default=64)
     parser.add_argument('--fps', type=int, default=8)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--skip-existing', action='store_true',
+                        help='do nothing when out_dir already holds this exact dataset')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     return parser.parse_args()
 
@@ -24,6 +26,9 @@ def main():
     spec = SyntheticVideoSpec(
         videos_per_class=dict(train=args.train, val=args.val, test=args.test),
         num_frames=args.frames, height=args.height, width=args.width, fps=args.fps)
+    if args.skip_existing and is_generated(args.out_dir, spec, args.seed):
+        print(f'{args.out_dir} already holds this dataset (spec.json); nothing to do')
+        return
     lists = make_synthetic_videos(args.out_dir, spec, seed=args.seed,
                                   progress=not args.no_progress)
     counts = ', '.join(f'{split} {len(items)}' for split, items in lists.items())
