@@ -15,6 +15,7 @@ from mmpretrain.models.utils.clip_generator_helper import ResidualAttentionBlock
 
 from ...registry import register_model
 from ..heads import ila_head  # noqa: F401  (registers ILATextHead, ILALinearHead)
+from ..layers.freezing import FrozenStagesMixin
 from ..layers.ila_align import ILAAlignment
 from ..layers.ila_clip import clip_arch, load_clip_state_dict, load_into, resize_pos_embed
 from ..recognizers import ila_optim, ila_recognizer  # noqa: F401  (ILARecognizer, optimiser)
@@ -64,7 +65,7 @@ class ILABlock(ResidualAttentionBlock):
 
 
 @register_model
-class ILAViT(BaseModule):
+class ILAViT(FrozenStagesMixin, BaseModule):
     """CLIP ViT with an ILA module in every block (the ILA video backbone).
 
     The frames of a clip go through CLIP image by image; the ILA modules exchange
@@ -228,10 +229,3 @@ class ILAViT(BaseModule):
         outs = (patches, frames)
         return (outs, torch.stack(losses)) if return_align_loss else outs
 
-    def train(self, mode=True):
-        super().train(mode)
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, nn.modules.batchnorm._BatchNorm):
-                    m.eval()
-        return self

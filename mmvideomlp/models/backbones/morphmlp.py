@@ -13,9 +13,9 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule, ModuleList
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from ...registry import register_model
+from ..layers.freezing import FrozenStagesMixin
 from ..layers.morphmlp_block import MorphBlock
 from ..layers.stem import ConvDownsample, ConvStem
 
@@ -42,7 +42,7 @@ def derive_temporal_groups(embed_dims, tokens):
 
 
 @register_model
-class MorphMLP(BaseModule):
+class MorphMLP(FrozenStagesMixin, BaseModule):
     """MorphMLP: chunked token-mixing FCs that grow from local to global.
 
     One class builds the video network (``num_frames`` set: 3-D stem halving time,
@@ -275,29 +275,13 @@ class MorphMLP(BaseModule):
             from ...converters.morphmlp import load_pretrained
             load_pretrained(self, self.pretrained, inflate=self.inflate)
 
-    def _freeze_stages(self):
-        modules = []
-        if self.frozen_stages >= 0:
-            modules.append(self.patch_embed1)
+    def frozen_modules(self):
+        modules = [self.patch_embed1] if self.frozen_stages >= 0 else []
         for i in range(1, min(self.frozen_stages, self.num_stages) + 1):
             modules += [getattr(self, f'blocks{i}'), getattr(self, f'norm{i}', None)]
             if i > 1:
                 modules.append(getattr(self, f'patch_embed{i}'))
-        for m in modules:
-            if m is None:
-                continue
-            m.eval()
-            for param in m.parameters():
-                param.requires_grad = False
-
-    def train(self, mode=True):
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
-        return self
+        return modules
 
     # ---------------------------------------------------------------- forward
     def forward(self, x):

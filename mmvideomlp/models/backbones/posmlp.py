@@ -12,15 +12,15 @@ import copy
 import torch
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule, ModuleList
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from ...registry import register_model
+from ..layers.freezing import FrozenStagesMixin
 from ..layers.posmlp_block import BLOCK_TYPES, PoSGU, PoSTGU, PoTGU, PosMLPBlock  # noqa: F401
 from ..layers.stem import ConvDownsample, ConvStem
 
 
 @register_model
-class PosMLP(BaseModule):
+class PosMLP(FrozenStagesMixin, BaseModule):
     """PosMLP-Video (video) and PosMLP (image) backbone.
 
     Four stages of positional-gating blocks on channels-last features; a two-convolution
@@ -243,23 +243,11 @@ class PosMLP(BaseModule):
         names = [f'patch_embed{i}' if i > 1 else None, f'blocks{i}', f'norm{i}']
         return [getattr(self, n) for n in names if n and hasattr(self, n)]
 
-    def _freeze_stages(self):
+    def frozen_modules(self):
         modules = [self.patch_embed1] if self.frozen_stages >= 0 else []
         for i in range(1, self.frozen_stages + 1):
             modules += self._stage_modules(i)
-        for module in modules:
-            module.eval()
-            for param in module.parameters():
-                param.requires_grad = False
-
-    def train(self, mode=True):
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
-        return self
+        return modules
 
     def forward(self, x):
         image = x.dim() == 4

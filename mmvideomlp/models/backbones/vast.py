@@ -17,12 +17,13 @@ from mmengine.logging import print_log
 from mmengine.model import BaseModule, ModuleList, Sequential
 
 from ...registry import register_model
+from ..layers.freezing import FrozenStagesMixin
 from ..layers.affine_shift import AFFINE_MODES, AffineShiftBlock
 from ..layers.stem import ConvDownsample
 
 
 @register_model
-class AffineShiftTransformer(BaseModule):
+class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
     """Affine-Shift Transformer: a pyramid of Affine-Shift blocks for images and videos.
 
     Patch embedding (4×4 stride-4 convolution + LN, per frame) → stages of
@@ -166,28 +167,15 @@ class AffineShiftTransformer(BaseModule):
             parsed.append(i % num_stages)
         return tuple(sorted(set(parsed)))
 
-    def _freeze_stages(self):
+    def frozen_modules(self):
         if self.frozen_stages < 0:
-            return
+            return []
         frozen = [self.patch_embed] + [
             m for i in range(min(self.frozen_stages + 1, self.num_stages))
             for m in ([self.downsamples[i - 1]] if i > 0 else []) + [self.stages[i]]
         ]
-        frozen += [getattr(self, f'norm{i}') for i in self.out_indices if i <= self.frozen_stages]
-        for module in frozen:
-            module.eval()
-            for param in module.parameters():
-                param.requires_grad = False
-
-    def train(self, mode=True):
-        super().train(mode)
-        self._freeze_stages()
-        if mode and self.norm_eval:
-            from torch.nn.modules.batchnorm import _BatchNorm
-            for m in self.modules():
-                if isinstance(m, _BatchNorm):
-                    m.eval()
-        return self
+        return frozen + [getattr(self, f'norm{i}') for i in self.out_indices
+                         if i <= self.frozen_stages]
 
     def forward(self, x):
         if x.dim() == 4:

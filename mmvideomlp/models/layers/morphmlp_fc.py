@@ -128,10 +128,15 @@ class SplitAttention(nn.Module):
 
     def forward(self, branches):
         B, C = branches[0].shape[0], branches[0].shape[-1]
-        pooled = sum(branches).flatten(1, -2).mean(1)
+        # the mean of the sum as the sum of means: no full-size temporary
+        pooled = sum(b.flatten(1, -2).mean(1) for b in branches)
         weights = self.fc2(self.act(self.fc1(pooled))).view(B, C, self.num_branches)
         weights = weights.softmax(-1).permute(2, 0, 1).reshape(self.num_branches, B, 1, 1, 1, C)
-        return sum(b * w for b, w in zip(branches, weights))
+        # accumulate in place, starting from the last branch (the contiguous channel FC)
+        out = branches[-1] * weights[-1]
+        for b, w in zip(branches[:-1], weights[:-1]):
+            out.addcmul_(b, w)
+        return out
 
 
 class MorphFCSpatial(BaseModule):
