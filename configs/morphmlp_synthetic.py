@@ -10,7 +10,7 @@
 #     horizontal flip swaps left/right and the rotation senses, a vertical flip up/down and
 #     the rotation senses.
 _base_ = [
-    '_base_/video_runtime.py', '_base_/datasets/synthetic_video.py',
+    '_base_/video_runtime.py', '_base_/datasets/synthetic_video_motion.py',
     '_base_/schedules/synthetic_adamw.py'
 ]
 
@@ -32,22 +32,14 @@ time_reversed = {label: label ^ 1 for label in range(10)}
 train_pipeline = [
     *_base_.train_pipeline[:2],  # DecordInit, SampleFrames
     dict(type='ReverseFrameOrder', prob=0.5, label_map=time_reversed),
-    *_base_.train_pipeline[2:-2],  # DecordDecode, (Resize,) RandomCrop
+    *_base_.train_pipeline[2:-2],  # DecordDecode, Resize, RandomCrop, SubtractTemporalMean
     dict(type='Flip', flip_ratio=0.5, direction='horizontal',
          flip_label_map={0: 1, 1: 0, 4: 5, 5: 4}),
     dict(type='Flip', flip_ratio=0.5, direction='vertical',
          flip_label_map={2: 3, 3: 2, 4: 5, 5: 4}),
-    dict(type='SubtractTemporalMean'),
     *_base_.train_pipeline[-2:]  # FormatShape, PackActionInputs
 ]
-test_pipeline = [
-    *_base_.test_pipeline[:-2],
-    dict(type='SubtractTemporalMean'),
-    *_base_.test_pipeline[-2:]
-]
-train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=16, dataset=dict(pipeline=test_pipeline))
-test_dataloader = dict(batch_size=16, dataset=dict(pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 max_epochs = 50
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
