@@ -5,95 +5,26 @@
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 4 clips x 8 accumulated steps = 256.
 # The OpenAI CLIP weights are read from `clip_checkpoint` (nothing is downloaded).
 _base_ = [
-    '_base_/models/ila_ssv2.py', '_base_/schedules/ila_adamw_50e.py', '_base_/video_runtime.py'
+    '_base_/models/ila_ssv2.py', '_base_/datasets/ila_sthv2.py',
+    '_base_/schedules/ila_adamw_50e.py', '_base_/video_runtime.py'
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 clip_arch = 'ViT-B/16'
 clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
 num_frames = 16
-img_size = 224
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
     cls_head=dict(in_channels=512, num_frames=num_frames))
 
-dataset_type = 'VideoDataset'
-data_root = 'data/sthv2/videos'
-data_root_val = 'data/sthv2/videos'
-ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
-ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'
-ann_file_test = 'data/sthv2/sthv2_val_list_videos.txt'
+# the dataset pipelines, sampled and cropped for this model
+for _pipeline in (_base_.train_pipeline, _base_.val_pipeline, _base_.test_pipeline,
+                  _base_.train_dataloader.dataset.pipeline,
+                  _base_.val_dataloader.dataset.pipeline,
+                  _base_.test_dataloader.dataset.pipeline):
+    _pipeline[1].clip_len = num_frames
+del _pipeline
 
-train_pipeline = [
-    dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 256)),
-    dict(type='MultiScaleCrop', input_size=img_size, scales=(1, .875, .75, .66),
-         random_crop=False, max_wh_scale_gap=1, num_fixed_crops=5),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
-    # no flip (not even on Kinetics-400), as the released pipeline
-    dict(type='RandomApply', prob=0.8, transforms=[
-        dict(type='TorchVisionWrapper', op='ColorJitter', brightness=0.4, contrast=0.4,
-             saturation=0.2, hue=0.1)]),
-    dict(type='TorchVisionWrapper', op='RandomGrayscale', p=0.2),
-    # the ImageNet mean colour is 0 after normalisation (timm erasing, mode 'const')
-    dict(type='RandomErasing', erase_prob=0.25, mode='const', fill_color=(124, 116, 104)),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-val_pipeline = [
-    dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, img_size)),
-    dict(type='CenterCrop', crop_size=img_size),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-test_pipeline = [
-    dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=4, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, img_size)),
-    dict(type='ThreeCrop', crop_size=img_size),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-
-train_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root_val),
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root_val),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
-
-optim_wrapper = dict(accumulative_counts=8)
+train_dataloader = dict(batch_size=4)
+val_dataloader = dict(batch_size=4)
+optim_wrapper = dict(accumulative_counts=8)  # 8 GPUs x 4 clips x 8 steps = 256
