@@ -5,7 +5,7 @@ import decord
 import pytest
 from mmaction.datasets import VideoDataset
 from mmengine.registry import init_default_scope
-
+DEMO_FRAMES, DEMO_SIZE = 280, (256, 340)  # demo/demo.mp4, shipped in the repository
 PIPELINE = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=2, test_mode=True),
@@ -17,22 +17,29 @@ PIPELINE = [
 ]
 
 
-@pytest.mark.parametrize('name,frames,size', [('test.mp4', 300, (256, 340)),
-                                               ('test.avi', 164, (240, 320))])
-def test_decode_real_video_through_pipeline(shared_data, tmp_path, name, frames, size):
-    path = osp.join(shared_data, name)
-    reader = decord.VideoReader(path)
+def _decode_through_pipeline(root, name, frames, size, tmp_path):
+    reader = decord.VideoReader(osp.join(root, name))
     assert len(reader) == frames
     assert reader[0].shape == (*size, 3)
     ann = tmp_path / 'list.txt'
     ann.write_text(f'{name} 3\n')
     init_default_scope('mmaction')
-    dataset = VideoDataset(str(ann), PIPELINE, data_prefix=dict(video=shared_data),
-                           test_mode=True)
+    dataset = VideoDataset(str(ann), PIPELINE, data_prefix=dict(video=root), test_mode=True)
     item = dataset[0]
     assert tuple(item['inputs'].shape) == (2, 3, 8, 112, 112)
     assert item['data_samples'].gt_label.item() == 3
     assert item['inputs'].float().std() > 5  # real image content, not a blank frame
+
+
+def test_decode_shipped_demo_video(repo_root, tmp_path):
+    _decode_through_pipeline(osp.join(repo_root, 'demo'), 'demo.mp4', DEMO_FRAMES, DEMO_SIZE,
+                             tmp_path)
+
+
+@pytest.mark.parametrize('name,frames,size', [('test.mp4', 300, (256, 340)),
+                                               ('test.avi', 164, (240, 320))])
+def test_decode_real_video_through_pipeline(shared_data, tmp_path, name, frames, size):
+    _decode_through_pipeline(shared_data, name, frames, size, tmp_path)
 
 
 def test_corrupt_video_gives_a_clear_error(tmp_path):
