@@ -5,6 +5,7 @@ import decord
 import pytest
 from mmaction.datasets import VideoDataset
 from mmengine.registry import init_default_scope
+
 DEMO_FRAMES, DEMO_SIZE = 280, (256, 340)  # demo/demo.mp4, shipped in the repository
 PIPELINE = [
     dict(type='DecordInit'),
