@@ -99,6 +99,17 @@ def test_shift_of_half_precision_and_non_contiguous_input():
     assert torch.equal(shift(x.bfloat16()), expected.bfloat16())
 
 
+def test_shift_compiles_into_one_graph():
+    """torch.compile traces the shift and its gradient without a graph break."""
+    shift = ChannelShift(24, 1 / 12, 1 / 12)
+    x = torch.randn(2, 3, 4, 5, 24, requires_grad=True)
+    out = torch.compile(shift, fullgraph=True)(x)
+    assert torch.equal(out, reference_shift(x.detach(), [1 / 12] * 6))
+    (grad, ) = torch.autograd.grad(out.square().sum(), x)
+    (expected, ) = torch.autograd.grad(shift(x).square().sum(), x)  # eager: the adjoint shift
+    assert torch.equal(grad, expected)
+
+
 @pytest.mark.parametrize('kwargs, message', [
     (dict(channels=48, spatial_shift_ratio=1 / 8, temporal_shift_ratio=1 / 3),
      'the ratios of the six directions must add up to at most 1'),

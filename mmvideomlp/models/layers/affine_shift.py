@@ -78,27 +78,43 @@ def shift_group_sizes(channels, spatial_shift_ratio=1 / 12, temporal_shift_ratio
     return sizes
 
 
-def _gather_plan(offsets, sizes, channels):
-    """Padding per axis and per-channel read offsets of :func:`_gather_shifted`.
+def _gather_plan(runs, sizes, channels, reverse=False):
+    """Padding per axis and the flat read positions of :func:`_gather_shifted`.
+
+    Plain integer arithmetic (nothing data-dependent), so ``torch.compile`` traces it.
 
     Args:
-        offsets (Tensor): ``(3, C)`` integer steps along (T, H, W) per channel (CPU).
+        runs (list[tuple]): ``(first channel, channels, (dt, dh, dw))`` per channel group,
+            covering all C channels.
         sizes (tuple[int]): ``(T, H, W)`` of the input; axes of length 1 are not shifted.
         channels (int): C.
+        reverse (bool): Plan the opposite shift (the adjoint).
+
+    Returns:
+        None when nothing moves, else ``(padding per axis, [(read start, channels)] per run,
+        offset of the first read, span of the reads)``.
     """
-    active = torch.tensor([size > 1 for size in sizes]).view(3, 1)
-    steps = offsets * active
-    reach = steps.abs().amax(dim=1)
-    if not reach.any():
+    sign = -1 if reverse else 1
+    steps = [(start, size, [sign * step * (length > 1) for step, length in zip(move, sizes)])
+             for start, size, move in runs]
+    reach = [max([abs(step[axis]) for _, _, step in steps] + [0]) for axis in range(3)]
+    if not any(reach):
         return None
-    t, h, w = sizes
-    rt, rh, rw = reach.tolist()
-    strides = torch.tensor([(h + 2 * rh) * (w + 2 * rw) * channels, (w + 2 * rw) * channels,
-                            channels])
-    # flat position, in the padded grid, of the input read by channel c at grid origin
-    reads = ((steps + reach.view(3, 1)) * strides.view(3, 1)).sum(0) + torch.arange(channels)
-    first = int(reads.min())
-    return (rt, rh, rw), reads - first, first, int(reads.max()) - first + 1
+    _, h, w = sizes
+    rt, rh, rw = reach
+    strides = ((h + 2 * rh) * (w + 2 * rw) * channels, (w + 2 * rw) * channels, channels)
+    # flat position, in the padded grid, of the input read by a run's first channel at
+    # the grid origin; the channels of a run read consecutive positions
+    bases = [start + sum((step[a] + reach[a]) * strides[a] for a in range(3))
+             for start, _, step in steps]
+    first = min(bases)
+    span = max(base + size for base, (_, size, _) in zip(bases, steps)) - first
+    return (rt, rh, rw), [(base - first, size) for base, (_, size, _) in zip(bases, steps)], \
+        first, span
+
+
+def _read_positions(plan, device):
+    return torch.cat([torch.arange(start, start + size, device=device) for start, size in plan[1]])
 
 
 def _gather_shifted(x, plan):
@@ -109,6 +125,8 @@ def _gather_shifted(x, plan):
     that the channels read, and each channel picks its own position in its window.
     """
     (rt, rh, rw), reads, first, span = plan
+    if isinstance(reads, list):
+        reads = _read_positions(plan, x.device)
     n, t, h, w, c = x.shape
     padded = F.pad(x, (0, 0, rw, rw, rh, rh, rt, rt))
     windows = padded.as_strided((n, t, h, w, span), (padded.stride(0), *padded.stride()[1:4], 1),
@@ -120,15 +138,13 @@ class _ChannelShiftFunction(torch.autograd.Function):
     """The shift and, as its gradient, its adjoint: the opposite shift (zero-filled)."""
 
     @staticmethod
-    def forward(ctx, x, shift):
-        ctx.shift = shift
-        ctx.sizes = x.shape[1:4]
-        return _gather_shifted(x, shift.plan(x.shape[1:4], x.device, reverse=False))
+    def forward(ctx, x, plan, adjoint_plan):
+        ctx.adjoint_plan = adjoint_plan
+        return _gather_shifted(x, plan)
 
     @staticmethod
     def backward(ctx, grad):
-        plan = ctx.shift.plan(ctx.sizes, grad.device, reverse=True)
-        return _gather_shifted(grad, plan), None
+        return _gather_shifted(grad, ctx.adjoint_plan), None, None
 
 
 class ChannelShift(nn.Module):
@@ -155,21 +171,24 @@ class ChannelShift(nn.Module):
         self.channels = channels
         self.group_sizes = shift_group_sizes(channels, spatial_shift_ratio,
                                              temporal_shift_ratio)
-        offsets = torch.zeros(3, channels, dtype=torch.long, device='cpu')
+        self.runs = []  # (first channel, channels, (dt, dh, dw)) per group, unshifted last
         start = 0
         for (_, axis, step), size in zip(SHIFT_DIRECTIONS, self.group_sizes):
-            offsets[axis, start:start + size] = step
+            if size:
+                self.runs.append((start, size, tuple(step * (a == axis) for a in range(3))))
             start += size
-        self.offsets = offsets  # (3, C) steps along (T, H, W); kept on the CPU
+        if start < channels:
+            self.runs.append((start, channels - start, (0, 0, 0)))
         self._plans = {}
 
     def plan(self, sizes, device, reverse=False):
+        if torch.compiler.is_compiling():  # traced once into the graph, read positions inline
+            return _gather_plan(self.runs, tuple(sizes), self.channels, reverse)
         key = (tuple(sizes), str(device), reverse)
         if key not in self._plans:
-            plan = _gather_plan(-self.offsets if reverse else self.offsets, tuple(sizes),
-                                self.channels)
+            plan = _gather_plan(self.runs, tuple(sizes), self.channels, reverse)
             if plan is not None:
-                plan = (plan[0], plan[1].to(device), *plan[2:])
+                plan = (plan[0], _read_positions(plan, device), *plan[2:])
             self._plans[key] = plan
         return self._plans[key]
 
@@ -181,7 +200,8 @@ class ChannelShift(nn.Module):
         if plan is None:
             return x
         if torch.is_grad_enabled() and x.requires_grad and not torch.jit.is_tracing():
-            return _ChannelShiftFunction.apply(x, self)
+            adjoint = self.plan(x.shape[1:4], x.device, reverse=True)
+            return _ChannelShiftFunction.apply(x, plan, adjoint)
         return _gather_shifted(x, plan)
 
     def extra_repr(self):
