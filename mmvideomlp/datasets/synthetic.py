@@ -194,9 +194,8 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
 
 
 def _spec_record(spec, seed):
-    record = asdict(spec)
-    record['num_distractors'] = list(record['num_distractors'])
-    return dict(spec=record, seed=seed)
+    """The spec and seed as they read back from ``spec.json``."""
+    return json.loads(json.dumps(dict(spec=asdict(spec), seed=seed)))
 
 
 def is_generated(out_dir, spec=None, seed=0):

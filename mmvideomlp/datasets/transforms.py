@@ -4,6 +4,15 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 
+def _per_clip(array, results, transform):
+    """``array`` (frames or frame indices along axis 0) as ``(clips, clip_len, ...)``."""
+    clip_len = int(results['clip_len'])
+    if len(array) % clip_len:
+        raise ValueError(f'{transform}: {len(array)} frames do not split into clips of '
+                         f'{clip_len}')
+    return array.reshape(-1, clip_len, *array.shape[1:])
+
+
 @TRANSFORMS.register_module()
 class ReverseFrameOrder(BaseTransform):
     """Play every sampled clip backwards: reverses ``frame_inds`` within each clip.
@@ -30,12 +39,9 @@ class ReverseFrameOrder(BaseTransform):
     def transform(self, results):
         if self.prob < 1 and np.random.rand() >= self.prob:
             return results
-        inds = np.asarray(results['frame_inds'])
-        clip_len = int(results['clip_len'])
-        if inds.size % clip_len:
-            raise ValueError(f'ReverseFrameOrder: {inds.size} frame indices do not split '
-                             f'into clips of {clip_len}')
-        results['frame_inds'] = inds.reshape(-1, clip_len)[:, ::-1].reshape(-1).copy()
+        clips = _per_clip(np.asarray(results['frame_inds']).reshape(-1), results,
+                          'ReverseFrameOrder')
+        results['frame_inds'] = clips[:, ::-1].reshape(-1).copy()
         if self.label_map is not None and 'label' in results:
             results['label'] = self.label_map.get(results['label'], results['label'])
         return results
@@ -54,10 +60,6 @@ class SubtractTemporalMean(BaseTransform):
 
     def transform(self, results):
         imgs = np.asarray(results['imgs'], dtype=np.float32)
-        clip_len = int(results['clip_len'])
-        if len(imgs) % clip_len:
-            raise ValueError(f'SubtractTemporalMean: {len(imgs)} frames do not split into '
-                             f'clips of {clip_len}')
-        clips = imgs.reshape(-1, clip_len, *imgs.shape[1:])
+        clips = _per_clip(imgs, results, 'SubtractTemporalMean')
         results['imgs'] = (clips - clips.mean(1, keepdims=True)).reshape(imgs.shape)
         return results
