@@ -78,7 +78,7 @@ def shift_group_sizes(channels, spatial_shift_ratio=1 / 12, temporal_shift_ratio
     return sizes
 
 
-def _gather_plan(runs, sizes, channels, reverse=False):
+def _gather_plan(runs, sizes, channels, device, reverse=False):
     """Padding per axis and the flat read positions of :func:`_gather_shifted`.
 
     Plain integer arithmetic (nothing data-dependent), so ``torch.compile`` traces it.
@@ -88,11 +88,13 @@ def _gather_plan(runs, sizes, channels, reverse=False):
             covering all C channels.
         sizes (tuple[int]): ``(T, H, W)`` of the input; axes of length 1 are not shifted.
         channels (int): C.
+        device (torch.device): Where the read positions go.
         reverse (bool): Plan the opposite shift (the adjoint).
 
     Returns:
-        None when nothing moves, else ``(padding per axis, [(read start, channels)] per run,
-        offset of the first read, span of the reads)``.
+        None when nothing moves, else ``(padding per axis, read positions relative to the
+        first read (a ``(C,)`` tensor on ``device``), offset of the first read, span of the
+        reads)``.
     """
     sign = -1 if reverse else 1
     steps = [(start, size, [sign * step * (length > 1) for step, length in zip(move, sizes)])
@@ -109,12 +111,9 @@ def _gather_plan(runs, sizes, channels, reverse=False):
              for start, _, step in steps]
     first = min(bases)
     span = max(base + size for base, (_, size, _) in zip(bases, steps)) - first
-    return (rt, rh, rw), [(base - first, size) for base, (_, size, _) in zip(bases, steps)], \
-        first, span
-
-
-def _read_positions(plan, device):
-    return torch.cat([torch.arange(start, start + size, device=device) for start, size in plan[1]])
+    reads = torch.cat([torch.arange(base - first, base - first + size, device=device)
+                       for base, (_, size, _) in zip(bases, steps)])
+    return (rt, rh, rw), reads, first, span
 
 
 def _gather_shifted(x, plan):
@@ -125,8 +124,6 @@ def _gather_shifted(x, plan):
     that the channels read, and each channel picks its own position in its window.
     """
     (rt, rh, rw), reads, first, span = plan
-    if isinstance(reads, list):
-        reads = _read_positions(plan, x.device)
     n, t, h, w, c = x.shape
     padded = F.pad(x, (0, 0, rw, rw, rh, rh, rt, rt))
     windows = padded.as_strided((n, t, h, w, span), (padded.stride(0), *padded.stride()[1:4], 1),
@@ -182,14 +179,12 @@ class ChannelShift(nn.Module):
         self._plans = {}
 
     def plan(self, sizes, device, reverse=False):
-        if torch.compiler.is_compiling():  # traced once into the graph, read positions inline
-            return _gather_plan(self.runs, tuple(sizes), self.channels, reverse)
+        if torch.compiler.is_compiling():  # traced into the graph instead of cached
+            return _gather_plan(self.runs, tuple(sizes), self.channels, device, reverse)
         key = (tuple(sizes), str(device), reverse)
         if key not in self._plans:
-            plan = _gather_plan(self.runs, tuple(sizes), self.channels, reverse)
-            if plan is not None:
-                plan = (plan[0], _read_positions(plan, device), *plan[2:])
-            self._plans[key] = plan
+            self._plans[key] = _gather_plan(self.runs, tuple(sizes), self.channels, device,
+                                            reverse)
         return self._plans[key]
 
     def forward(self, x):
