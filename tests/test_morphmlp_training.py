@@ -4,19 +4,9 @@ import os.path as osp
 import decord
 import numpy as np
 import torch
-from tool_runner import run_tool, training_log, video_data_options
+from tool_runner import run_tool, training_log, video_subset_options
 
 CONFIG = 'configs/morphmlp_synthetic.py'
-
-
-def _ten_videos(synthetic_videos, tmp_path):
-    """One training video per class, used for training and validation: a set to fit."""
-    with open(osp.join(synthetic_videos, 'train_list.txt')) as f:
-        rows = f.readlines()[:10]
-    for split in ('train', 'val', 'test'):
-        (tmp_path / f'{split}_list.txt').write_text(''.join(rows))
-    return [o.replace(f'data_prefix.video={tmp_path}', f'data_prefix.video={synthetic_videos}')
-            for o in video_data_options(str(tmp_path))]
 
 
 def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
@@ -28,7 +18,9 @@ def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
     no_aug = [f'train_dataloader.dataset.pipeline.{i}.{switches[step.type]}=0'
               for i, step in enumerate(pipeline) if step.type in switches]
     assert len(no_aug) == 3
-    options = _ten_videos(synthetic_videos, tmp_path) + no_aug + [
+    # one training video per class, used for training and validation: a set to fit
+    ten_videos = video_subset_options(synthetic_videos, str(tmp_path), source='train')
+    options = ten_videos + no_aug + [
         'train_dataloader.batch_size=10', 'val_dataloader.batch_size=10',
         'train_cfg.max_epochs=15', 'train_cfg.val_interval=15', 'default_hooks.logger.interval=1',
         'param_scheduler.1.T_max=13', 'param_scheduler.1.end=15']

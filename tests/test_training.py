@@ -3,7 +3,7 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from tool_runner import free_port, run_tool, training_log, video_data_options
+from tool_runner import free_port, run_tool, training_log, video_subset_options
 
 CONFIG = 'configs/quickstart_synthetic.py'
 # a narrow network, one batch of all ten videos per epoch, no validation until the end
@@ -16,15 +16,8 @@ SMALL = ['model.backbone.base_channels=8', 'model.cls_head.in_channels=64',
 
 @pytest.fixture(scope='module')
 def ten_videos(synthetic_videos, tmp_path_factory):
-    """One training video per class, the fixture's videos elsewhere: a set a model can fit."""
-    root = tmp_path_factory.mktemp('ten')
-    for split in ('train', 'val', 'test'):
-        with open(osp.join(synthetic_videos, f'{split}_list.txt')) as f:
-            rows = f.readlines()[:10]
-        (root / f'{split}_list.txt').write_text(''.join(rows))
-    options = video_data_options(str(root))
-    return [o.replace(f'data_prefix.video={root}', f'data_prefix.video={synthetic_videos}')
-            for o in options]
+    """One video per class in each split: a set a model can fit."""
+    return video_subset_options(synthetic_videos, str(tmp_path_factory.mktemp('ten')))
 
 
 def test_training_lowers_the_loss_then_resumes(ten_videos, tmp_path):

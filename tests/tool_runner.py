@@ -22,16 +22,29 @@ def run_tool(*args, timeout=600, env=None, check=True):
     return output
 
 
-def video_data_options(root, workers=0):
-    """--cfg-options pointing a video config's three dataloaders at a synthetic folder."""
+def video_data_options(root, workers=0, lists=None):
+    """--cfg-options pointing a video config's three dataloaders at a synthetic folder
+    (annotation lists from ``lists`` when given)."""
     options = []
     for split in ('train', 'val', 'test'):
         key = f'{split}_dataloader'
-        options += [f'{key}.dataset.ann_file={root}/{split}_list.txt',
+        options += [f'{key}.dataset.ann_file={lists or root}/{split}_list.txt',
                     f'{key}.dataset.data_prefix.video={root}',
                     f'{key}.num_workers={workers}',
                     f'{key}.persistent_workers=False']
     return options
+
+
+def video_subset_options(root, lists, count=10, source=None):
+    """:func:`video_data_options` on the first ``count`` videos of each split of ``root``,
+    or of split ``source`` for all three (a set to fit and check the fit on); the lists
+    are written to the folder ``lists``."""
+    for split in ('train', 'val', 'test'):
+        with open(osp.join(root, f'{source or split}_list.txt')) as f:
+            rows = f.readlines()[:count]
+        with open(osp.join(lists, f'{split}_list.txt'), 'w') as f:
+            f.writelines(rows)
+    return video_data_options(root, lists=lists)
 
 
 def training_log(work_dir):
