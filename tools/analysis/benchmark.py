@@ -20,6 +20,8 @@ import sys
 import mmvideomlp  # noqa: F401
 from mmengine.config import Config, DictAction
 
+from mmvideomlp.models.layers.cpu_gemm import (BACKENDS, ENV_VAR, CpuGemmLinear,
+                                               cpu_gemm_backend)
 from mmvideomlp.utils.benchmark import (REFERENCES, gemm_peak, malloc_env_missing,
                                         CPU_MALLOC_ENV)
 
@@ -48,6 +50,9 @@ def parse_args():
     parser.add_argument('--gemm-size', type=int, default=2048,
                         help='matrix size of the peak measurement')
     parser.add_argument('--no-malloc-tuning', action='store_true')
+    parser.add_argument('--cpu-gemm', choices=BACKENDS,
+                        help='GEMM back end of our FCs on CPU (default: $MMVIDEOMLP_CPU_GEMM '
+                        'or auto, the faster of BLAS and oneDNN in a probe)')
     args = parser.parse_args()
     if args.references == ['all']:
         args.references = list(REFERENCES)
@@ -112,6 +117,9 @@ def worker(name, args, precision, compile, queue):
                               precision, compile, not args.no_train, args.warmup,
                               args.repeats))
         result['threads'] = torch.get_num_threads()
+        if args.device == 'cpu' and any(isinstance(m, CpuGemmLinear) for m in model.modules()):
+            result['cpu_gemm'] = {mode: cpu_gemm_backend(mode == 'train')
+                                  for mode in ('infer', 'train')}
     except Exception as err:  # report and go on with the other models
         result = dict(model=name, precision=precision, compile=compile,
                       error=f'{type(err).__name__}: {err}')
@@ -130,7 +138,7 @@ def run_isolated(name, args, precision, compile):
 
 def table(results, peak, batch):
     head = ('model', 'prec', 'GFLOPs/view', 'params M', 'infer s [min-max]', 'clips/s',
-            'infer MFU', 'train s [min-max]', 'train MFU', 'peak mem GB')
+            'infer MFU', 'train s [min-max]', 'train MFU', 'peak mem GB', 'CPU GEMM')
     rows = [head]
     for r in results:
         if 'error' in r:
@@ -146,7 +154,8 @@ def table(results, peak, batch):
             f'{r["clips_per_s"]["infer"]:.2f}', f'{flop2 / inf["median"] / peak:.1%}',
             f'{trn["median"]:.3f} [{trn["min"]:.3f}-{trn["max"]:.3f}]' if trn else '-',
             f'{3 * flop2 / trn["median"] / peak:.1%}' if trn else '-',
-            f'{r["peak_memory"] / 2**30:.2f}'))
+            f'{r["peak_memory"] / 2**30:.2f}',
+            '/'.join(r['cpu_gemm'].values()) if 'cpu_gemm' in r else '-'))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(head))]
     return '\n'.join('  '.join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows)
 
@@ -196,6 +205,8 @@ def main():
     if args.device == 'cpu' and not args.no_malloc_tuning and malloc_env_missing():
         os.execve(sys.executable, [sys.executable] + sys.argv,
                   dict(os.environ, **CPU_MALLOC_ENV))
+    if args.cpu_gemm:
+        os.environ[ENV_VAR] = args.cpu_gemm  # read by the spawned workers
     peak = gemm_peak(args.gemm_size, device=args.device)
     print(f'GEMM peak ({args.gemm_size}^3, fp32): ' + ', '.join(
         f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peak.items()))
@@ -207,7 +218,8 @@ def main():
                 print(f'measured {name} {precision}{" compiled" if compile else ""}',
                       flush=True)
     print(f'\nbatch {args.batch}, {args.frames} frames, {args.size}x{args.size}, '
-          f'{args.device}; MFU against {peak["peak"] / 1e9:.0f} GFLOP/s')
+          f'{args.device}; MFU against {peak["peak"] / 1e9:.0f} GFLOP/s; CPU GEMM: the back '
+          'end of our FCs in inference/training')
     print(table(results, peak['peak'], args.batch))
     if ratios(results):
         print('\n' + ratios(results))

@@ -1,0 +1,108 @@
+"""CPU GEMM back ends: oneDNN gives F.linear's numbers and gradients, the probe chooses."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmcv.cnn.bricks.transformer import FFN
+
+from mmvideomlp.models.backbones.morphmlp import MorphMLP
+from mmvideomlp.models.layers import cpu_gemm
+from mmvideomlp.models.layers.cpu_gemm import (CpuGemmLinear, cpu_gemm_backend, onednn_linear,
+                                               set_cpu_gemm_backend, use_cpu_gemm)
+
+SMALL_MAPS = dict(embed_dims=[16, 32, 32, 64], depths=[1, 1, 1, 1], chunk_lengths=[4, 4, 4, 4],
+                  mlp_ratio=2)
+
+
+@pytest.fixture
+def backend():
+    yield set_cpu_gemm_backend
+    set_cpu_gemm_backend(None)
+
+
+def _grad_fns(tensor):
+    seen, stack = set(), [tensor.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is not None and type(fn).__name__ not in seen:
+            seen.add(type(fn).__name__)
+            stack.extend(f for f, _ in fn.next_functions)
+    return seen
+
+
+def test_onednn_linear_matches_f_linear_with_gradients():
+    torch.manual_seed(0)
+    # a permuted (non-contiguous) 4-D input, as the chunked FCs pass it
+    x = torch.randn(2, 24, 16, 40).permute(0, 2, 1, 3).requires_grad_()
+    w = torch.randn(56, 40, requires_grad=True)
+    b = torch.randn(56, requires_grad=True)
+    grad = torch.randn(2, 16, 24, 56)
+    results = []
+    for fn in (F.linear, onednn_linear):
+        out = fn(x, w, b)
+        out.backward(grad)
+        results.append((out, x.grad, w.grad, b.grad))
+        x.grad = w.grad = b.grad = None
+    for ref, got in zip(*results):
+        torch.testing.assert_close(got, ref, rtol=1e-5, atol=1e-4)  # sums of 768 products
+    assert 'ConvolutionBackward0' in _grad_fns(onednn_linear(x, w, b))
+
+
+def test_linear_layer_follows_the_backend(backend):
+    layer = CpuGemmLinear(32, 48)
+    x = torch.randn(4, 256, 32, requires_grad=True)  # 1024 rows
+    backend('onednn')
+    assert 'ConvolutionBackward0' in _grad_fns(layer(x))
+    assert 'ConvolutionBackward0' not in _grad_fns(layer(x[:, :8]))  # 32 rows: F.linear
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        assert layer(x).dtype == torch.bfloat16
+    backend('blas')
+    assert 'ConvolutionBackward0' not in _grad_fns(layer(x))
+    assert list(layer.state_dict()) == ['weight', 'bias']
+
+
+def test_model_outputs_and_gradients_agree_across_backends(backend):
+    torch.manual_seed(0)
+    model = MorphMLP(SMALL_MAPS, num_frames=8)
+    model.init_weights()
+    x = torch.randn(1, 3, 8, 56, 56)
+    results = []
+    for name in ('blas', 'onednn'):
+        backend(name)
+        model.zero_grad()
+        out = model(x)
+        out.square().mean().backward()
+        results.append((out.detach(), model.blocks1[0].mlp.fc1.weight.grad.clone(),
+                        model.blocks1[0].fc.mlp_h.weight.grad.clone()))
+    for ref, got in zip(*results):
+        torch.testing.assert_close(got, ref, rtol=1e-4, atol=1e-5)
+
+
+def test_auto_probes_once_per_mode_and_settings_are_checked(backend, monkeypatch):
+    monkeypatch.setattr(cpu_gemm, 'PROBE_SHAPE', (512, 64, 128))
+    backend('auto')
+    choices = [cpu_gemm_backend(training) for training in (False, True)]
+    assert set(choices) <= {'blas', 'onednn'}
+    assert set(cpu_gemm._resolved) == {False, True}
+    with pytest.raises(ValueError, match="one of \\('auto', 'blas', 'onednn'\\)"):
+        backend('mkl')
+    backend(None)
+    monkeypatch.setenv('MMVIDEOMLP_CPU_GEMM', 'fast')
+    with pytest.raises(ValueError, match='MMVIDEOMLP_CPU_GEMM'):
+        cpu_gemm_backend()
+
+
+def test_third_party_blocks_are_converted_in_place():
+    ffn = FFN(16, 32, num_fcs=2, add_identity=False)
+    before = {k: v.clone() for k, v in ffn.state_dict().items()}
+    use_cpu_gemm(ffn)
+    linears = [m for m in ffn.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 2 and all(type(m) is CpuGemmLinear for m in linears)
+    assert all(torch.equal(before[k], v) for k, v in ffn.state_dict().items())
+
+
+def test_compiled_graph_has_no_break(backend):
+    backend('onednn')
+    layer = CpuGemmLinear(32, 48)
+    x = torch.randn(1024, 32)
+    compiled = torch.compile(layer, backend='eager', fullgraph=True)
+    torch.testing.assert_close(compiled(x), F.linear(x, layer.weight, layer.bias))
