@@ -100,9 +100,16 @@ def test_third_party_blocks_are_converted_in_place():
     assert all(torch.equal(before[k], v) for k, v in ffn.state_dict().items())
 
 
-def test_compiled_graph_has_no_break(backend):
+def test_compiled_graph_has_no_break(backend):  # inductor packs CPU weights itself
     backend('onednn')
     layer = CpuGemmLinear(32, 48)
     x = torch.randn(1024, 32)
     compiled = torch.compile(layer, backend='eager', fullgraph=True)
     torch.testing.assert_close(compiled(x), F.linear(x, layer.weight, layer.bias))
+
+
+def test_traced_graph_keeps_the_linear_op(backend):
+    backend('onednn')
+    layer = CpuGemmLinear(32, 48)
+    graph = str(torch.jit.trace(layer, torch.randn(1024, 32)).graph)
+    assert 'aten::linear' in graph and 'convolution' not in graph

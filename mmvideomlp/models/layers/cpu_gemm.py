@@ -11,8 +11,9 @@ Results are the same up to float32 rounding.
 The choice is made separately for inference and for training (oneDNN's backward differs
 in speed from its forward) and can be fixed with the environment variable
 ``MMVIDEOMLP_CPU_GEMM`` (``auto``, ``blas`` or ``onednn``) or
-:func:`set_cpu_gemm_backend`. CUDA, half precision, autocast, small inputs and
-``torch.compile`` (whose CPU back end packs weights itself) always use ``F.linear``.
+:func:`set_cpu_gemm_backend`. CUDA, half precision, autocast, small inputs,
+``torch.compile`` (whose CPU back end packs weights itself) and tracing (exported graphs
+keep the plain linear op) always use ``F.linear``.
 """
 import os
 import time
@@ -104,9 +105,9 @@ def _probe(training):
 
 def cpu_gemm_linear(x, weight, bias=None):
     """``F.linear`` that takes the oneDNN path where :func:`cpu_gemm_backend` says so."""
-    if (x.device.type != 'cpu' or x.dtype != torch.float32 or weight.dtype != torch.float32
-            or x.numel() < MIN_ROWS * x.shape[-1] or torch.is_autocast_enabled('cpu')
-            or torch.compiler.is_compiling()):
+    if (torch.jit.is_tracing() or torch.compiler.is_compiling() or x.device.type != 'cpu'
+            or x.dtype != torch.float32 or weight.dtype != torch.float32
+            or x.numel() < MIN_ROWS * x.shape[-1] or torch.is_autocast_enabled('cpu')):
         return F.linear(x, weight, bias)
     training = torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad)
     if cpu_gemm_backend(training) == 'onednn':
