@@ -1,16 +1,17 @@
 """CPU GEMM back ends: oneDNN gives F.linear's numbers and gradients, the probe chooses."""
+import os.path as osp
+
 import pytest
 import torch
 import torch.nn.functional as F
 from mmcv.cnn.bricks.transformer import FFN
+from mmengine.config import Config
 
-from mmvideomlp.models.backbones.morphmlp import MorphMLP
 from mmvideomlp.models.layers import cpu_gemm
 from mmvideomlp.models.layers.cpu_gemm import (CpuGemmLinear, cpu_gemm_backend, onednn_linear,
                                                set_cpu_gemm_backend, use_cpu_gemm)
-
-SMALL_MAPS = dict(embed_dims=[16, 32, 32, 64], depths=[1, 1, 1, 1], chunk_lengths=[4, 4, 4, 4],
-                  mlp_ratio=2)
+from mmvideomlp.utils.benchmark import recognizer_forward
+from mmvideomlp.utils.complexity import build_model_from_cfg
 
 
 @pytest.fixture
@@ -60,21 +61,33 @@ def test_linear_layer_follows_the_backend(backend):
     assert list(layer.state_dict()) == ['weight', 'bias']
 
 
-def test_model_outputs_and_gradients_agree_across_backends(backend):
+@pytest.mark.parametrize('config,frames', [('morphmlp_synthetic', 16), ('posmlp_synthetic', 16),
+                                           ('vast_synthetic', 8), ('ila_synthetic', 16)])
+def test_every_family_agrees_across_backends(backend, monkeypatch, repo_root, config, frames):
+    """Logits and every gradient of a whole recognizer, BLAS against oneDNN."""
+    monkeypatch.setattr(cpu_gemm, 'MIN_ROWS', 1)  # the tiny models have few token rows
+    cfg = Config.fromfile(osp.join(repo_root, 'configs', f'{config}.py'))
     torch.manual_seed(0)
-    model = MorphMLP(SMALL_MAPS, num_frames=8)
+    model = build_model_from_cfg(cfg)
     model.init_weights()
-    x = torch.randn(1, 3, 8, 56, 56)
+    forward, _ = recognizer_forward(model, 2, frames, 56, 'cpu')
     results = []
     for name in ('blas', 'onednn'):
         backend(name)
         model.zero_grad()
-        out = model(x)
-        out.square().mean().backward()
-        results.append((out.detach(), model.blocks1[0].mlp.fc1.weight.grad.clone(),
-                        model.blocks1[0].fc.mlp_h.weight.grad.clone()))
-    for ref, got in zip(*results):
-        torch.testing.assert_close(got, ref, rtol=1e-4, atol=1e-5)
+        logits = forward()
+        logits.square().sum().backward()
+        grads = {k: p.grad.clone() for k, p in model.named_parameters() if p.grad is not None}
+        results.append((logits.detach(), grads))
+    (ref_logits, ref_grads), (logits, grads) = results
+    torch.testing.assert_close(logits, ref_logits, rtol=1e-4, atol=1e-5)
+    assert grads.keys() == ref_grads.keys() and len(grads) > 10
+    # within 0.1% of each gradient's scale; near-zero gradients (MorphFC_t's at its
+    # official initialisation) within rounding of the largest one
+    largest = max(g.abs().max().item() for g in ref_grads.values())
+    for key, grad in grads.items():
+        tol = 1e-3 * ref_grads[key].abs().max().item() + 1e-6 * largest
+        assert (grad - ref_grads[key]).abs().max().item() <= tol, key
 
 
 def test_auto_probes_once_per_mode_and_settings_are_checked(backend, monkeypatch):
