@@ -4,7 +4,7 @@
 # dropout 0.5 before the classifier), initialised from an AST-T ImageNet checkpoint.
 # Test: 1 clip x 3 crops. X-ViT's AutoAugment is left out (it needs pytorchvideo).
 # Reconstructed: docs/vast.md.
-_base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py']
+_base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py', '_base_/datasets/kinetics400_videos.py']
 
 model = dict(
     backbone=dict(arch='tiny', temporal_shift_ratio=1 / 8, drop_path_rate=0.2),
@@ -15,12 +15,6 @@ model = dict(
 # unchanged; only the classifier differs. Use --cfg-options load_from=None to start anew.
 load_from = 'checkpoints/ast_t_in1k.pth'
 
-dataset_type = 'VideoDataset'
-data_root = 'data/kinetics400/videos_train'
-data_root_val = 'data/kinetics400/videos_val'
-ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'
-ann_file_val = 'data/kinetics400/kinetics400_val_list_videos.txt'
-ann_file_test = 'data/kinetics400/kinetics400_val_list_videos.txt'
 file_client_args = dict(io_backend='disk')
 
 train_pipeline = [
@@ -52,40 +46,9 @@ test_pipeline = [
     dict(type='PackActionInputs')
 ]
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root_val),
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root_val),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 
 max_epochs = 30
 warmup_epochs = 5

@@ -4,7 +4,7 @@
 # no flip, dropout 0.5), 1/4 of the channels shifted to each neighbouring frame,
 # initialised from an AST-T ImageNet checkpoint. Test: 2 clips x 3 crops. X-ViT's
 # AutoAugment is left out (it needs pytorchvideo). Reconstructed: docs/vast.md.
-_base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py']
+_base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py', '_base_/datasets/sthv2_videos.py']
 
 model = dict(
     backbone=dict(arch='tiny', temporal_shift_ratio=1 / 4, drop_path_rate=0.2),
@@ -12,11 +12,6 @@ model = dict(
 
 load_from = 'checkpoints/ast_t_in1k.pth'  # see vast_t_8f_k400.py
 
-dataset_type = 'VideoDataset'
-data_root = 'data/sthv2/videos'
-ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
-ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'
-ann_file_test = 'data/sthv2/sthv2_val_list_videos.txt'
 file_client_args = dict(io_backend='disk')
 
 train_pipeline = [
@@ -47,40 +42,9 @@ test_pipeline = [
     dict(type='PackActionInputs')
 ]
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 
 max_epochs = 35
 warmup_epochs = 5

@@ -1,10 +1,7 @@
-# Something-Something V2 video data in the released ILA recipe: the Kinetics-400 pipelines
-# (no flip either) on the SSv2 videos and lists.
-_base_ = ['./ila_k400.py']
+# Something-Something V2 videos with the data pipelines of the released ILA recipe
+# (ila_pipelines.py: no flip either).
+_base_ = ['./sthv2_videos.py', './ila_pipelines.py']
 
-data_root = data_root_val = 'data/sthv2/videos'
-ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
-ann_file_val = ann_file_test = 'data/sthv2/sthv2_val_list_videos.txt'
-train_dataloader = dict(dataset=dict(ann_file=ann_file_train, data_prefix=dict(video=data_root)))
-val_dataloader = dict(dataset=dict(ann_file=ann_file_val, data_prefix=dict(video=data_root_val)))
-test_dataloader = dict(dataset=dict(ann_file=ann_file_test, data_prefix=dict(video=data_root_val)))
+train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=_base_.test_pipeline))

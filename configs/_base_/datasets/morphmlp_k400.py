@@ -2,12 +2,7 @@
 # every sampled video (repeated augmentation), random resized crop (scale 0.08-1, aspect
 # 3/4-4/3) to 224, horizontal flip, RandAugment m7 n4 (pytorchvideo), random erasing 0.25.
 # Test: 4 clips x 1 centre crop of 224 on a 256 short side (the paper's 16x1x4 protocol).
-dataset_type = 'VideoDataset'
-data_root = 'data/kinetics400/videos_train'
-data_root_val = 'data/kinetics400/videos_val'
-ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'
-ann_file_val = 'data/kinetics400/kinetics400_val_list_videos.txt'
-ann_file_test = 'data/kinetics400/kinetics400_val_list_videos.txt'
+_base_ = ['./kinetics400_videos.py']
 file_client_args = dict(io_backend='disk')
 num_frames = 16
 
@@ -46,39 +41,8 @@ test_pipeline = [
 ]
 
 train_dataloader = dict(
-    batch_size=8,  # x 2 augmented copies = 16 clips per GPU
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='repeat_pseudo_collate'),
-    dataset=dict(
-        type='RepeatAugDataset',
-        num_repeats=2,
-        sample_once=True,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root_val),
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root_val),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+    collate_fn=dict(type='repeat_pseudo_collate'),  # 2 augmented copies: 16 clips per GPU
+    dataset=dict(type='RepeatAugDataset', num_repeats=2, sample_once=True,
+                 pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -2,11 +2,7 @@
 # each), 2 augmented copies of every video, random resized crop to 224, RandAugment m7 n4
 # (pytorchvideo), random erasing 0.25, no flip (classes are direction-sensitive).
 # Test: 1 clip x 3 crops of 224 on a 224 short side.
-dataset_type = 'VideoDataset'
-data_root = 'data/sthv2/videos'
-ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
-ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'
-ann_file_test = 'data/sthv2/sthv2_val_list_videos.txt'
+_base_ = ['./sthv2_videos.py']
 file_client_args = dict(io_backend='disk')
 num_frames = 16
 
@@ -42,39 +38,8 @@ test_pipeline = [
 ]
 
 train_dataloader = dict(
-    batch_size=8,  # x 2 augmented copies = 16 clips per GPU
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='repeat_pseudo_collate'),
-    dataset=dict(
-        type='RepeatAugDataset',
-        num_repeats=2,
-        sample_once=True,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+    collate_fn=dict(type='repeat_pseudo_collate'),  # 2 augmented copies: 16 clips per GPU
+    dataset=dict(type='RepeatAugDataset', num_repeats=2, sample_once=True,
+                 pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
