@@ -2,5 +2,5 @@
 # backbone. Reconstructed: docs/vast.md.
 _base_ = ['vast_t_8f_ssv2.py']
 
-model = dict(backbone=dict(arch='small', drop_path_rate=0.3))
-load_from = 'checkpoints/ast_s_in1k.pth'
+model = dict(backbone=dict(arch='small', drop_path_rate=0.3,
+                           pretrained='checkpoints/ast_s_in1k.pth'))

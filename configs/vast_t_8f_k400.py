@@ -7,13 +7,13 @@
 _base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py', '_base_/datasets/kinetics400_videos.py']
 
 model = dict(
-    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 8, drop_path_rate=0.2),
+    # An AST ImageNet-1k checkpoint (configs/ast_t_in1k.py): every backbone tensor loads
+    # unchanged (the classifier is not used). Set pretrained=None to start anew.
+    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 8, drop_path_rate=0.2,
+                  pretrained='checkpoints/ast_t_in1k.pth'),
     cls_head=dict(num_classes=400, in_channels=768, label_smooth_eps=0.1),
     data_preprocessor=dict(blending=dict(type='MixupBlending', num_classes=400, alpha=0.4)))
 
-# An AST ImageNet-1k checkpoint (configs/ast_t_in1k.py): every backbone tensor loads
-# unchanged; only the classifier differs. Use --cfg-options load_from=None to start anew.
-load_from = 'checkpoints/ast_t_in1k.pth'
 
 file_client_args = dict(io_backend='disk')
 

@@ -7,10 +7,9 @@
 _base_ = ['_base_/models/vast_tiny.py', '_base_/video_runtime.py', '_base_/datasets/sthv2_videos.py']
 
 model = dict(
-    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 4, drop_path_rate=0.2),
+    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 4, drop_path_rate=0.2,
+                  pretrained='checkpoints/ast_t_in1k.pth'),  # see vast_t_8f_k400.py
     cls_head=dict(num_classes=174, in_channels=768))
-
-load_from = 'checkpoints/ast_t_in1k.pth'  # see vast_t_8f_k400.py
 
 file_client_args = dict(io_backend='disk')
 

@@ -12,8 +12,10 @@ C = 24
 
 def make_block(affine, **kwargs):
     torch.manual_seed(0)
-    return AffineShiftBlock(C, mlp_ratio=2., spatial_shift_ratio=1 / 12,
-                            temporal_shift_ratio=1 / 8, affine=affine, **kwargs).eval()
+    block = AffineShiftBlock(C, mlp_ratio=2., spatial_shift_ratio=1 / 12,
+                             temporal_shift_ratio=1 / 8, affine=affine, **kwargs)
+    block.init_weights()
+    return block.eval()
 
 
 def plain_projected_shift(block, x):
@@ -109,17 +111,3 @@ def test_unknown_affine_option():
     with pytest.raises(ValueError, match="affine='dynamic' is not supported"):
         AffineShiftTransformer(arch=dict(embed_dims=C, depths=(1, ), mlp_ratio=1.),
                                affine='dynamic')
-
-
-def test_gradient_checkpointing_matches():
-    block = make_block('token', drop_path=0.)
-    randomise(block.mixer.affine)
-    block_cp = make_block('token', with_cp=True)
-    block_cp.load_state_dict(block.state_dict())
-    x = torch.randn(1, 3, 4, 4, C, requires_grad=True)
-    x_cp = x.detach().clone().requires_grad_()
-    block(x).sum().backward()
-    block_cp(x_cp).sum().backward()
-    torch.testing.assert_close(x.grad, x_cp.grad)
-    for p, p_cp in zip(block.parameters(), block_cp.parameters()):
-        torch.testing.assert_close(p.grad, p_cp.grad)

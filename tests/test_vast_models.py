@@ -146,11 +146,11 @@ def test_video_configs_follow_the_recipes(repo_root):
     k400 = load_cfg(repo_root, 'vast_t_8f_k400.py')
     ssv2 = load_cfg(repo_root, 'vast_s_8f_ssv2.py')
     small = load_cfg(repo_root, 'vast_s_8f_k400.py')
-    assert small.model.backbone.arch == 'small' and small.load_from.endswith('ast_s_in1k.pth')
+    assert small.model.backbone.arch == 'small' and small.model.backbone.pretrained.endswith('ast_s_in1k.pth')
     assert k400.model.backbone.temporal_shift_ratio == 1 / 8
     assert ssv2.model.backbone.temporal_shift_ratio == 1 / 4
-    assert ssv2.model.backbone.arch == 'small' and ssv2.load_from.endswith('ast_s_in1k.pth')
-    assert k400.load_from.endswith('ast_t_in1k.pth')
+    assert ssv2.model.backbone.arch == 'small' and ssv2.model.backbone.pretrained.endswith('ast_s_in1k.pth')
+    assert k400.model.backbone.pretrained.endswith('ast_t_in1k.pth')
     assert k400.model.cls_head.dropout_ratio == 0.5 and k400.model.cls_head.norm_cfg is None
     assert not any(step['type'] == 'Flip' for step in ssv2.train_pipeline)
     assert (k400.optim_wrapper.optimizer.type, k400.optim_wrapper.optimizer.lr) == ('SGD', 0.03)
@@ -187,11 +187,10 @@ def vast_recognizer(repo_root, **backbone):
 def test_image_checkpoint_loads_into_vast(repo_root, tmp_path):
     ast, path = ast_checkpoint(repo_root, tmp_path, TINY)
     vast = vast_recognizer(repo_root, temporal_shift_ratio=0.)
-    # what Runner.load_checkpoint (load_from) does
-    load_checkpoint(vast, path, map_location='cpu', strict=False)
-    report = vast.backbone.load_report
-    assert report['loaded'] == report['total'] == len(ast.backbone.state_dict())
-    assert not (report['missing'] or report['unexpected'] or report['mismatched'])
+    # what init_cfg=dict(type='Pretrained', checkpoint=path) does
+    report = vast.backbone.load_checkpoint(path)
+    assert len(report.loaded) == report.total == len(ast.backbone.state_dict())
+    assert report.complete
     video_state = vast.backbone.state_dict()
     for key, value in ast.backbone.state_dict().items():
         assert torch.equal(video_state[key], value), key
@@ -204,8 +203,7 @@ def test_image_checkpoint_loads_into_vast(repo_root, tmp_path):
 
     # with the temporal shift the same weights load, and frames now interact
     shifted = vast_recognizer(repo_root, temporal_shift_ratio=1 / 8)
-    load_checkpoint(shifted, path, map_location='cpu', strict=False)
-    assert shifted.backbone.load_report['loaded'] == report['total']
+    assert len(shifted.backbone.load_checkpoint(path).loaded) == report.total
     with torch.no_grad():
         out = shifted.eval().backbone(clip)
     assert not torch.allclose(out, video, atol=1e-4)
@@ -215,12 +213,10 @@ def test_mismatched_checkpoint_is_reported(repo_root, tmp_path):
     _, path = ast_checkpoint(repo_root, tmp_path, dict(TINY, embed_dims=24))
     vast = vast_recognizer(repo_root)
     before = {k: v.clone() for k, v in vast.backbone.state_dict().items()}
-    load_checkpoint(vast, path, map_location='cpu', strict=False)
-    report = vast.backbone.load_report
-    assert report['mismatched'] and report['loaded'] < report['total']
-    assert any(m.startswith('patch_embed.proj.weight (24, 3, 1, 4, 4) vs (16, 3, 1, 4, 4)')
-               for m in report['mismatched'])
-    assert torch.equal(vast.backbone.state_dict()['patch_embed.proj.weight'],
-                       before['patch_embed.proj.weight'])
+    with pytest.raises(ValueError, match=r'(?s)nothing was loaded.*patch_embed\.proj\.weight: '
+                       r'checkpoint \(24, 3, 1, 4, 4\), model \(16, 3, 1, 4, 4\)'):
+        vast.backbone.load_checkpoint(path)
+    for key, value in vast.backbone.state_dict().items():
+        assert torch.equal(value, before[key]), key
     with pytest.raises(RuntimeError, match='size mismatch'):
         load_checkpoint(vast, path, map_location='cpu', strict=True)

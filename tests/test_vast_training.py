@@ -38,11 +38,11 @@ def ast_checkpoint(repo_root, path):
 def test_vast_learns_the_synthetic_set_from_ast_weights(synthetic_videos, repo_root, tmp_path):
     work = str(tmp_path / 'work')
     ckpt = str(tmp_path / 'ast.pth')
-    ast_checkpoint(repo_root, ckpt)  # the image-to-video path: load_from an AST checkpoint
+    ast_checkpoint(repo_root, ckpt)  # the image-to-video path: the backbone from AST weights
     out = run_tool('tools/train.py', CONFIG, '--work-dir', work, '--seed', '0', '--cfg-options',
-                   *video_data_options(synthetic_videos), *SMALL, f'load_from={ckpt}',
+                   *video_data_options(synthetic_videos), *SMALL, f'model.backbone.pretrained={ckpt}',
                    env=dict(OMP_NUM_THREADS='2'))
-    assert 'VAST (backbone): loaded 70 of 70 tensors from the checkpoint' in out
+    assert f'VAST: loaded 70 of 70 tensors from {ckpt}' in out
     records = [r for r in training_log(work) if 'loss' in r]
     assert len(records) == EPOCHS * 10  # 80 videos, batch 8
     losses = np.array([r['loss'] for r in records]).reshape(EPOCHS, 10).mean(1)

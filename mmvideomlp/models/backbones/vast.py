@@ -10,20 +10,19 @@ class token), the variants and the video extension are reconstructions documente
 videos (``(N, C, T, H, W)``: mmaction2); a video is embedded frame by frame and only
 downsampled in space, so image (AST) checkpoints load into the video model unchanged.
 """
-import logging
+import numbers
 
 from mmcv.cnn import build_norm_layer
-from mmengine.logging import print_log
-from mmengine.model import BaseModule, ModuleList, Sequential
+from mmengine.model import ModuleList, Sequential
 
 from ...registry import register_model
-from ..layers.freezing import FrozenStagesMixin
 from ..layers.affine_shift import AFFINE_MODES, AffineShiftBlock
 from ..layers.stem import ConvDownsample
+from .base import BaseBackbone
 
 
 @register_model
-class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
+class AffineShiftTransformer(BaseBackbone):
     """Affine-Shift Transformer: a pyramid of Affine-Shift blocks for images and videos.
 
     Patch embedding (4×4 stride-4 convolution + LN, per frame) → stages of
@@ -52,14 +51,17 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
         act_cfg (dict): MLP activation. Defaults to GELU.
         out_indices (Sequence[int]): Stages whose (normalised) output is returned.
             Defaults to ``(-1,)``.
-        frozen_stages (int): Stages to freeze (the patch embedding with the first one);
-            -1 freezes nothing. Defaults to -1.
+        frozen_stages (int): -1 freezes nothing, 0 the patch embedding, ``k`` also stages
+            ``1..k`` (each with the downsampling before it and its output norm).
+            Defaults to -1.
         norm_eval (bool): Keep BatchNorm layers (if ``norm_cfg`` uses them) in eval mode.
             Defaults to False.
         with_cp (bool): Gradient checkpointing of every block. Defaults to False.
-        init_cfg (dict | list[dict]): Initialisation. Defaults to truncated normal
-            (std 0.02) for linear and convolution weights, ones/zeros for LayerNorm; the
-            affine generators keep their zero initialisation.
+        pretrained (str, optional): AST/VAST checkpoint loaded by ``init_weights`` (2-D
+            kernels are given a temporal axis). Defaults to None.
+        init_cfg (dict | list[dict], optional): Initialisation. Defaults to truncated
+            normal (std 0.02) for linear and convolution weights, ones/zeros for LayerNorm;
+            the affine generators keep their zero initialisation whatever the init_cfg.
 
     Shapes:
         - image ``(N, C_in, H, W)`` → tuple of ``(N, C_i, H_i, W_i)``, one per out index,
@@ -81,7 +83,11 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
         **dict.fromkeys(['s', 'small'], dict(embed_dims=96, depths=(2, 2, 18, 2), mlp_ratio=4.)),
         **dict.fromkeys(['b', 'base'], dict(embed_dims=128, depths=(2, 2, 18, 2), mlp_ratio=4.)),
     }  # yapf: enable
-    essential_keys = {'embed_dims', 'depths', 'mlp_ratio'}
+    essential_keys = ('embed_dims', 'depths', 'mlp_ratio')
+    default_init_cfg = [
+        dict(type='TruncNormal', layer=['Linear', 'Conv3d'], std=.02, bias=0.),
+        dict(type='Constant', layer=['LayerNorm'], val=1., bias=0.)
+    ]
 
     def __init__(self,
                  arch='tiny',
@@ -99,25 +105,26 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
                  frozen_stages=-1,
                  norm_eval=False,
                  with_cp=False,
-                 init_cfg=[
-                     dict(type='TruncNormal', layer=['Linear', 'Conv3d'], std=.02, bias=0.),
-                     dict(type='Constant', layer=['LayerNorm'], val=1., bias=0.)
-                 ]):
-        super().__init__(init_cfg=init_cfg)
-        arch = self._parse_arch(arch)
-        depths = tuple(arch['depths'])
+                 pretrained=None,
+                 init_cfg=None):
+        super().__init__(norm_eval=norm_eval, with_cp=with_cp, pretrained=pretrained,
+                         init_cfg=init_cfg)
+        arch = self.parse_arch(arch)
+        depths = self._check_depths(arch['depths'])
         num_stages = len(depths)
-        dims = arch['embed_dims']
-        dims = [dims * 2**i for i in range(num_stages)] if isinstance(dims, int) else list(dims)
-        if len(dims) != num_stages:
-            raise ValueError(f'arch: {len(dims)} embed_dims for {num_stages} stages')
+        dims = self._check_dims(arch['embed_dims'], num_stages)
+        mlp_ratio = arch['mlp_ratio']
+        if isinstance(mlp_ratio, bool) or not isinstance(mlp_ratio, numbers.Real) or mlp_ratio <= 0:
+            raise TypeError(f'{type(self).__name__}: mlp_ratio must be a positive number, got '
+                            f'{mlp_ratio!r}')
         if affine not in AFFINE_MODES:
             raise ValueError(f'affine={affine!r} is not supported; choose one of {AFFINE_MODES}')
-        if temporal_shift_interval < 1:
-            raise ValueError(f'temporal_shift_interval must be >= 1, got {temporal_shift_interval}')
+        if not isinstance(temporal_shift_interval, int) or temporal_shift_interval < 1:
+            raise ValueError('temporal_shift_interval must be an int >= 1, got '
+                             f'{temporal_shift_interval!r}')
         self.embed_dims, self.depths, self.num_stages = dims, depths, num_stages
-        self.out_indices = self._parse_out_indices(out_indices, num_stages)
-        self.frozen_stages, self.norm_eval = frozen_stages, norm_eval
+        self.out_indices = self.parse_out_indices(out_indices, num_stages)
+        self.frozen_stages = self.parse_frozen_stages(frozen_stages, num_stages)
 
         self.patch_embed = ConvDownsample(in_channels, dims[0], norm_cfg,
                                           kernel_size=patch_size, stride=patch_size)
@@ -125,7 +132,7 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
             ConvDownsample(dims[i - 1], dims[i], norm_cfg, kernel_size=2, stride=2)
             for i in range(1, num_stages)
         ])
-        rates = [drop_path_rate * i / max(sum(depths) - 1, 1) for i in range(sum(depths))]
+        rates = self.drop_path_rates(drop_path_rate, sum(depths))
         stages, index = [], 0
         for i, depth in enumerate(depths):
             blocks = []
@@ -133,49 +140,37 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
                 shift_in_time = index % temporal_shift_interval == 0
                 blocks.append(
                     AffineShiftBlock(
-                        dims[i], arch['mlp_ratio'], spatial_shift_ratio,
+                        dims[i], mlp_ratio, spatial_shift_ratio,
                         temporal_shift_ratio if shift_in_time else 0., affine,
-                        affine_reduction, rates[index], norm_cfg, act_cfg, with_cp))
+                        affine_reduction, rates[index], norm_cfg, act_cfg))
                 index += 1
             stages.append(Sequential(*blocks))
         self.stages = ModuleList(stages)
         for i in self.out_indices:
             self.add_module(f'norm{i}', build_norm_layer(norm_cfg, dims[i])[1])
-
         self._freeze_stages()
-        self.load_report = None
-        self._register_load_state_dict_pre_hook(self._check_checkpoint, with_module=False)
 
-    def _parse_arch(self, arch):
-        if isinstance(arch, str):
-            if arch.lower() not in self.arch_zoo:
-                raise ValueError(f'arch={arch!r} is not one of {sorted(set(self.arch_zoo))}')
-            return self.arch_zoo[arch.lower()]
-        if not isinstance(arch, dict) or not self.essential_keys <= set(arch):
-            raise ValueError(f'a custom arch must be a dict with keys {sorted(self.essential_keys)}'
-                             f', got {arch!r}')
-        return arch
+    def _check_depths(self, depths):
+        depths = tuple(depths) if isinstance(depths, (list, tuple)) else (depths, )
+        if not depths or any(not isinstance(d, int) or d < 1 for d in depths):
+            raise ValueError(f'{type(self).__name__}: depths must list at least one int >= 1 '
+                             f'per stage, got {depths!r}')
+        return depths
 
-    @staticmethod
-    def _parse_out_indices(out_indices, num_stages):
-        if isinstance(out_indices, int):
-            out_indices = (out_indices, )
-        parsed = []
-        for i in out_indices:
-            if not -num_stages <= i < num_stages:
-                raise ValueError(f'out_indices: {i} is out of range for {num_stages} stages')
-            parsed.append(i % num_stages)
-        return tuple(sorted(set(parsed)))
+    def _check_dims(self, dims, num_stages):
+        dims = [dims * 2**i for i in range(num_stages)] if isinstance(dims, int) else list(dims)
+        if len(dims) != num_stages or any(not isinstance(d, int) or d < 1 for d in dims):
+            raise ValueError(f'{type(self).__name__}: embed_dims must be an int (doubled every '
+                             f'stage) or {num_stages} ints, got {dims!r}')
+        return dims
 
-    def frozen_modules(self):
-        if self.frozen_stages < 0:
-            return []
-        frozen = [self.patch_embed] + [
-            m for i in range(min(self.frozen_stages + 1, self.num_stages))
-            for m in ([self.downsamples[i - 1]] if i > 0 else []) + [self.stages[i]]
-        ]
-        return frozen + [getattr(self, f'norm{i}') for i in self.out_indices
-                         if i <= self.frozen_stages]
+    def stem_modules(self):
+        return [self.patch_embed]
+
+    def stage_modules(self, index):
+        i = index - 1
+        return ([self.downsamples[i - 1]] if i > 0 else []) + [self.stages[i]] + \
+            [getattr(self, f'norm{i}', None)]
 
     def forward(self, x):
         if x.dim() == 4:
@@ -190,47 +185,12 @@ class AffineShiftTransformer(FrozenStagesMixin, BaseModule):
         for i, stage in enumerate(self.stages):
             if i > 0:
                 x = self.downsamples[i - 1](x)
-            x = stage(x)
+            for block in stage:
+                x = self.run_block(block, x)
             if i in self.out_indices:
                 out = getattr(self, f'norm{i}')(x).permute(0, 4, 1, 2, 3)
                 outs.append(out[:, :, 0] if image else out)
-        if image or len(outs) > 1:
-            return tuple(outs)
-        return outs[0]
-
-    def _check_checkpoint(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                          unexpected_keys, error_msgs):
-        """Report what a checkpoint provides to this backbone before it is loaded.
-
-        Image (AST) and video (VAST) models have identical parameters, so an AST
-        checkpoint loads into VAST unchanged; 2-D convolution kernels (``(O, I, k, k)``)
-        are accepted and given a temporal axis of 1.
-        """
-        own = {prefix + k: v.shape for k, v in self.state_dict().items()}
-        given = [k for k in state_dict if k.startswith(prefix)]
-        if not given:
-            return
-        inflated = []
-        for key in given:
-            if key in own and state_dict[key].dim() == 4 and len(own[key]) == 5:
-                state_dict[key] = state_dict[key].unsqueeze(2)
-                inflated.append(key[len(prefix):])
-        mismatched = [f'{k[len(prefix):]} {tuple(state_dict[k].shape)} vs {tuple(own[k])}'
-                      for k in given if k in own and state_dict[k].shape != own[k]]
-        loaded = [k for k in given if k in own and state_dict[k].shape == own[k]]
-        missing = [k[len(prefix):] for k in own if k not in state_dict]
-        unexpected = [k[len(prefix):] for k in given if k not in own]
-        self.load_report = dict(loaded=len(loaded), total=len(own), missing=missing,
-                                unexpected=unexpected, mismatched=mismatched, inflated=inflated)
-        lines = [f'{type(self).__name__} ({prefix.rstrip(".") or "model"}): loaded '
-                 f'{len(loaded)} of {len(own)} tensors from the checkpoint']
-        for name, items in (('missing', missing), ('unexpected', unexpected),
-                            ('shape mismatch, not loaded', mismatched),
-                            ('2-D kernels given a temporal axis', inflated)):
-            if items:
-                lines.append(f'  {name} ({len(items)}): {", ".join(items)}')
-        print_log('\n'.join(lines), logger='current',
-                  level=logging.WARNING if missing or unexpected or mismatched else logging.INFO)
+        return self.pack_outputs(outs, image)
 
 
 @register_model

@@ -17,7 +17,6 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torch.utils.checkpoint as cp
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmcv.cnn.bricks.transformer import FFN
@@ -216,7 +215,6 @@ class TokenAffine(BaseModule):
     def __init__(self, channels, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.proj = CpuGemmLinear(channels, 2 * channels)
-        self.init_weights()
 
     def init_weights(self):
         constant_init(self.proj, 0., bias=0.)
@@ -238,7 +236,6 @@ class PooledAffine(BaseModule):
         self.reduce = nn.Linear(channels, hidden)
         self.act = build_activation_layer(act_cfg)
         self.expand = nn.Linear(hidden, 2 * channels)
-        self.init_weights()
 
     def init_weights(self):
         constant_init(self.expand, 0., bias=0.)
@@ -260,7 +257,6 @@ class QueryKeyAffine(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.channels = channels
         self.proj = CpuGemmLinear(channels, 2 * channels)
-        self.init_weights()
 
     def init_weights(self):
         trunc_normal_init(self.proj, std=.02, bias=0.)
@@ -277,8 +273,12 @@ class StaticAffine(BaseModule):
 
     def __init__(self, channels, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.scale = nn.Parameter(torch.zeros(channels))
-        self.bias = nn.Parameter(torch.zeros(channels))
+        self.scale = nn.Parameter(torch.empty(channels))
+        self.bias = nn.Parameter(torch.empty(channels))
+
+    def init_weights(self):
+        nn.init.zeros_(self.scale)
+        nn.init.zeros_(self.bias)
 
     def forward(self, z, v, shift):
         return torch.addcmul(v + self.bias, self.scale, v)
@@ -350,7 +350,6 @@ class AffineShiftBlock(BaseModule):
         drop_path (float): Stochastic depth rate. Defaults to 0.
         norm_cfg (dict): Norm layers. Defaults to LN with eps 1e-5.
         act_cfg (dict): Activation of the MLP. Defaults to GELU.
-        with_cp (bool): Gradient checkpointing of the whole block. Defaults to False.
 
     Shapes:
         ``(N, T, H, W, C)`` → ``(N, T, H, W, C)``.
@@ -366,10 +365,8 @@ class AffineShiftBlock(BaseModule):
                  drop_path=0.,
                  norm_cfg=dict(type='LN', eps=1e-5),
                  act_cfg=dict(type='GELU'),
-                 with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.with_cp = with_cp
         self.norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
         self.mixer = AffineShift(embed_dims, spatial_shift_ratio, temporal_shift_ratio,
                                  affine, affine_reduction, act_cfg)
@@ -378,11 +375,6 @@ class AffineShiftBlock(BaseModule):
                                     act_cfg=act_cfg, add_identity=False))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
-    def _forward(self, x):
+    def forward(self, x):
         x = x + self.drop_path(self.mixer(self.norm1(x)))
         return x + self.drop_path(self.ffn(self.norm2(x)))
-
-    def forward(self, x):
-        if self.with_cp and x.requires_grad:
-            return cp.checkpoint(self._forward, x, use_reentrant=False)
-        return self._forward(x)
