@@ -8,6 +8,7 @@ import pytest
 
 from mmvideomlp.datasets import (CLASSES, ReverseFrameOrder, SyntheticVideoSpec, is_generated,
                                  make_synthetic_videos, render_video, reversed_class)
+from mmvideomlp.datasets.synthetic import _trajectory
 
 
 def _digest(root, items):
@@ -47,13 +48,26 @@ def test_lists_label_map_and_class_balance(synthetic_videos):
 
 
 @pytest.mark.parametrize('label', range(len(CLASSES)))
-def test_classes_are_twins_in_time(label):
-    """A clip's first and last frames differ, and the twin class is the reversed motion."""
+def test_twin_class_is_the_same_motion_played_backwards(label):
+    """With the same random draws, the twin's motion is the class's motion reversed in time
+    (every per-frame parameter moves with the opposite velocity), and the clip changes."""
     spec = SyntheticVideoSpec(num_frames=12, num_distractors=(0, 0))
+    twin = reversed_class(label)
+    assert twin != label and reversed_class(twin) == label
+    assert CLASSES[twin] != CLASSES[label]
+    motion = _trajectory(np.random.default_rng(5), label, spec, sprite=21)
+    twin_motion = _trajectory(np.random.default_rng(5), twin, spec, sprite=21)
+    moving = 0
+    for name, a, b in zip(('cx', 'cy', 'angle', 'scale', 'alpha'), motion, twin_motion):
+        np.testing.assert_allclose(np.diff(a[::-1]), np.diff(b), atol=1e-9, err_msg=name)
+        moving += np.ptp(a) > 1e-3
+    assert moving == 1  # exactly one parameter carries the class's motion
     frames = render_video(label, np.random.default_rng(1), spec).astype(np.float32)
     assert np.abs(frames[0] - frames[-1]).mean() > 1.0
-    assert reversed_class(reversed_class(label)) == label
-    assert CLASSES[reversed_class(label)] != CLASSES[label]
+    if CLASSES[label].startswith('rotating'):
+        return  # the twin turns the other way from the same start angle
+    twin_frames = render_video(twin, np.random.default_rng(1), spec).astype(np.float32)
+    np.testing.assert_allclose(twin_frames, frames[::-1], atol=0)
 
 
 def test_invalid_spec_is_rejected(tmp_path):
