@@ -110,13 +110,24 @@ def test_static_clip_with_zero_temporal_fc_equals_image_model(tmp_path):
             torch.testing.assert_close(vid[:, :, t], img, rtol=1e-4, atol=1e-5)
 
 
-def test_average_inflation_of_the_stem():
+def test_average_inflation_of_the_stem(tmp_path):
     image = MorphMLP(SMALL_MAPS)
     kernel = image.patch_embed1.proj1.weight
-    from mmvideomlp.converters.morphmlp import inflate_stem_kernel
-    inflated = inflate_stem_kernel(kernel.detach(), 3, 'average')
+    ckpt = tmp_path / 'image.pth'
+    torch.save(image.state_dict(), ckpt)
+    video = MorphMLP(SMALL_MAPS, num_frames=4, pretrained=str(ckpt))
+    video.init_weights()
+    inflated = video.patch_embed1.proj1.weight
     assert inflated.shape == (8, 3, 3, 3, 3)
     torch.testing.assert_close(inflated.sum(2), kernel[:, :, 0].detach())
+    report = video.load_report
+    assert [r[0] for r in report.resized] == ['patch_embed1.proj1.weight']
+    assert 'average' in report.resized[0][3] and not report.missing
+    assert report.unexpected == ['norm4.weight', 'norm4.bias']  # the image head's norm
+    # the temporal layers an image network cannot have are reported as new
+    assert report.new and all('.t_fc.' in k or '.t_norm1.' in k for k in report.new)
+    # t_norm1, t_fc.mlp_t and t_fc.proj, weight and bias, in every block
+    assert len(report.new) == 6 * sum(SMALL_MAPS['depths'])
 
 
 def test_clear_errors():

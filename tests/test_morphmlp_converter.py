@@ -5,8 +5,10 @@ import pytest
 import torch
 from mmengine.registry import init_default_scope
 
-from mmvideomlp.converters.morphmlp import (convert_official, expected_official_shapes,
-                                            load_pretrained, to_official)
+from mmvideomlp.converters.morphmlp import expected_official_shapes, to_official
+from mmvideomlp.models.backbones.morphmlp import MorphMLP
+from mmvideomlp.models.backbones.morphmlp import \
+    convert_official_checkpoint as convert_official
 
 sys.path.insert(0, 'tools/model_converters')
 
@@ -101,10 +103,9 @@ def test_loading_into_a_network_of_another_frame_count_raises(tmp_path):
     model = _recognizer(16)
     path = tmp_path / 'video.pth'
     torch.save({'state_dict': model.state_dict()}, path)
-    from mmvideomlp.models.backbones.morphmlp import MorphMLP
-    with pytest.raises(ValueError, match=r'blocks1.0.t_fc.mlp_t.weight: checkpoint \(56, 56\) '
-                       r'vs model \(64, 64\)'):
-        load_pretrained(MorphMLP(ARCH, num_frames=32), str(path))
-    # the same frame count loads every backbone tensor; head keys are reported as unused
-    info = load_pretrained(MorphMLP(ARCH, num_frames=16), str(path))
-    assert not info['missing'] and not info['unused']
+    with pytest.raises(ValueError, match=r'blocks1.0.t_fc.mlp_t.weight: checkpoint \(56, 56\)'
+                       r', model \(64, 64\)'):
+        MorphMLP(ARCH, num_frames=32).load_checkpoint(str(path))
+    # the same frame count loads every backbone tensor; head keys are left out by the prefix
+    report = MorphMLP(ARCH, num_frames=16).load_checkpoint(str(path))
+    assert not report.missing and not report.unexpected and report.complete
