@@ -110,13 +110,24 @@ def test_static_clip_with_zero_temporal_fc_equals_image_model(tmp_path):
             torch.testing.assert_close(vid[:, :, t], img, rtol=1e-4, atol=1e-5)
 
 
-def test_average_inflation_of_the_stem():
+def test_average_inflation_of_the_stem(tmp_path):
     image = MorphMLP(SMALL_MAPS)
     kernel = image.patch_embed1.proj1.weight
-    from mmvideomlp.converters.morphmlp import inflate_stem_kernel
-    inflated = inflate_stem_kernel(kernel.detach(), 3, 'average')
+    ckpt = tmp_path / 'image.pth'
+    torch.save(image.state_dict(), ckpt)
+    video = MorphMLP(SMALL_MAPS, num_frames=4, pretrained=str(ckpt))
+    video.init_weights()
+    inflated = video.patch_embed1.proj1.weight
     assert inflated.shape == (8, 3, 3, 3, 3)
     torch.testing.assert_close(inflated.sum(2), kernel[:, :, 0].detach())
+    report = video.load_report
+    assert [r[0] for r in report.resized] == ['patch_embed1.proj1.weight']
+    assert 'average' in report.resized[0][3] and not report.missing
+    assert report.unexpected == ['norm4.weight', 'norm4.bias']  # the image head's norm
+    # the temporal layers an image network cannot have are reported as new
+    assert report.new and all('.t_fc.' in k or '.t_norm1.' in k for k in report.new)
+    # t_norm1, t_fc.mlp_t and t_fc.proj, weight and bias, in every block
+    assert len(report.new) == 6 * sum(SMALL_MAPS['depths'])
 
 
 def test_clear_errors():
@@ -170,3 +181,43 @@ def test_frozen_stages_norm_eval_and_drop_path():
     rates = [getattr(b.drop_path, 'drop_prob', 0.) for i in range(1, 5)
              for b in getattr(model, f'blocks{i}')]
     torch.testing.assert_close(torch.tensor(rates), torch.linspace(0, 0.3, 4))
+
+
+def test_arguments_are_checked_with_the_allowed_values():
+    with pytest.raises(TypeError, match="'qkv_bias' was renamed 'mixing_bias'"):
+        MorphMLP(SMALL_MAPS, qkv_bias=False)
+    with pytest.raises(TypeError, match=r"unexpected arguments \['num_segments'\]"):
+        MorphMLP(SMALL_MAPS, num_segments=8)
+    for frames in (0, -2, 2.5, True):
+        with pytest.raises(ValueError, match=rf'num_frames must be a positive int .*or None '
+                           rf'\(image network\), got {frames!r}'):
+            MorphMLP(SMALL_MAPS, num_frames=frames)
+    with pytest.raises(TypeError, match=r"mlp_ratio must be a number or 4 numbers, got 'x' for "
+                       'stage 2'):
+        MorphMLP({**SMALL_MAPS, 'mlp_ratio': [2, 2, 'x', 2]})
+    with pytest.raises(ValueError, match=r'mlp_ratio needs 4 values \(one per stage\)'):
+        MorphMLP({**SMALL_MAPS, 'mlp_ratio': [2, 2]})
+    with pytest.raises(ValueError, match='mlp_ratio=0 of stage 0 leaves no hidden unit'):
+        MorphMLP({**SMALL_MAPS, 'mlp_ratio': 0})
+    with pytest.raises(ValueError, match=r'frozen_stages must be an int in \[-1, 4\].*got 9'):
+        MorphMLP(SMALL_MAPS, frozen_stages=9)
+    with pytest.raises(ValueError, match=r"inflate must be one of \('average', 'center'\)"):
+        MorphMLP(SMALL_MAPS, inflate='middle')
+    with pytest.raises(ValueError, match='drop_path_rate must be a number in'):
+        MorphMLP(SMALL_MAPS, drop_path_rate=1.5)
+    with pytest.raises(ValueError, match=r"unknown keys \['num_segments'\]"):
+        MorphMLP({**SMALL_MAPS, 'num_segments': 8})
+    with pytest.raises(ValueError, match='built with in_channels=3 and got 4 channels'):
+        MorphMLP(SMALL_MAPS)(torch.randn(1, 4, 32, 32))
+    # an image network in a video recognizer says how to build the video one
+    with pytest.raises(ValueError, match='For a video recognizer set num_frames'):
+        MorphMLP(SMALL_MAPS)(torch.randn(1, 3, 4, 32, 32))
+
+
+def test_per_stage_mlp_ratios_and_bias_free_mixers():
+    model = MorphMLP({**SMALL_MAPS, 'mlp_ratio': [3, 3, 3, 2]}, num_frames=4, mixing_bias=False)
+    assert [getattr(model, f'blocks{i}')[0].mlp.fc1.out_features for i in range(1, 5)] == \
+        [48, 96, 96, 128]
+    block = model.blocks1[0]
+    assert block.fc.mlp_h.bias is None and block.t_fc.mlp_t.bias is None
+    assert block.fc.proj.bias is not None  # only the token-mixing FCs lose their bias

@@ -6,18 +6,17 @@ ECCV 2022 (https://arxiv.org/abs/2111.12527). Official video code:
 https://github.com/MTLab/MorphMLP (module and parameter names follow it, so official
 checkpoints convert by renaming only; see ``mmvideomlp/converters/morphmlp.py``).
 """
-import copy
-from typing import Dict, Sequence, Union
+from numbers import Real
 
-import torch
-import torch.nn as nn
 from mmcv.cnn import build_norm_layer
-from mmengine.model import BaseModule, ModuleList
+from mmengine.model import ModuleList
 
+from ...converters.morphmlp import convert_official, is_official_layout
 from ...registry import register_model
-from ..layers.freezing import FrozenStagesMixin
+from ...weights.adapt import INFLATE_METHODS, inflate_kernel
 from ..layers.morphmlp_block import MorphBlock
 from ..layers.stem import ConvDownsample, ConvStem
+from .base import BaseBackbone
 
 _TINY = dict(embed_dims=[84, 168, 336, 588], depths=[3, 4, 7, 3])
 _SMALL = dict(embed_dims=[112, 224, 392, 784], depths=[3, 4, 9, 3])
@@ -28,6 +27,9 @@ _COMMON = dict(chunk_lengths=[14, 28, 28, 49], mlp_ratio=3)
 # the 32-frame class uses 16, except 14 at 392 channels (a 448-wide mlp_t in stage 3).
 _T16 = dict(num_frames=16, temporal_groups=[8, 8, 8, 8])
 _T32 = dict(num_frames=32, temporal_groups=[16, 16, 14, 16])
+_OFFICIAL_VIDEO = ('s16', 's32', 'b16', 'b32')
+_STEM_KERNEL = 'patch_embed1.proj1.weight'
+_RENAMED = dict(qkv_bias='mixing_bias')
 
 
 def derive_temporal_groups(embed_dims, tokens):
@@ -41,14 +43,19 @@ def derive_temporal_groups(embed_dims, tokens):
     return min(divisors, key=lambda d: (abs(d - tokens), -d))
 
 
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @register_model
-class MorphMLP(FrozenStagesMixin, BaseModule):
+class MorphMLP(BaseBackbone):
     """MorphMLP: chunked token-mixing FCs that grow from local to global.
 
     One class builds the video network (``num_frames`` set: 3-D stem halving time,
     MorphFC_t in every block) and the image network (``num_frames=None``: stem with
     temporal kernel 1, no temporal parts; 4-D input), for classification or dense
-    prediction (``out_indices``).
+    prediction (``out_indices``). Frozen stages, ``norm_eval``, ``with_cp``, drop path and
+    initialisation follow :class:`BaseBackbone`.
 
     Args:
         arch (str | dict): ``'t'/'s'/'b'/'l'`` (and long names) or the official video
@@ -63,13 +70,14 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
         temporal_groups (Sequence[int], optional): Channel groups of MorphFC_t per stage.
             Defaults to the arch's value, else :func:`derive_temporal_groups`.
         in_channels (int): Input channels. Defaults to 3.
-        out_indices (Sequence[int]): Stages (0-3) whose features are returned.
-            Defaults to ``(3,)``.
+        out_indices (Sequence[int]): Stages (0-3, negative from the end) whose features
+            are returned. Defaults to ``(-1, )``, the last stage.
         out_norm (bool, optional): Add a LayerNorm ``norm{i+1}`` to every returned stage.
             Defaults to True for images (the classification head's per-token norm) and
             False for videos (:class:`TokenNormHead` holds it).
         drop_path_rate (float): Stochastic depth, linear over all blocks. Defaults to 0.
-        qkv_bias (bool): Biases of the token-mixing FCs. Defaults to True.
+        mixing_bias (bool): Biases of the token-mixing FCs (``mlp_t``, ``mlp_h``,
+            ``mlp_w``, ``mlp_c``; the official ``QKV_BIAS``). Defaults to True.
         norm_cfg (dict): Norm of blocks, downsampling and outputs. Defaults to LN (eps
             1e-5).
         stem_norm_cfg (dict): Norm of the stem convolutions. Defaults to BN3d.
@@ -78,9 +86,10 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
         norm_eval (bool): Keep BatchNorm layers in eval mode during training.
             Defaults to False.
         with_cp (bool): Gradient checkpointing of every block. Defaults to False.
-        pretrained (str, optional): A MorphMLP checkpoint loaded by ``init_weights``:
-            an image checkpoint of this package is inflated into a video network, a video
-            checkpoint (ours or official) is loaded as is. Defaults to None.
+        pretrained (str, optional): A checkpoint loaded by ``init_weights`` (shortcut of a
+            ``Pretrained`` init_cfg): an image checkpoint of this package is inflated into
+            a video network (the temporal ``t_fc``/``t_norm1`` keys are reported as new),
+            a video checkpoint (ours or official) is loaded as is. Defaults to None.
         inflate (str): How the 3-tap stem kernel is made from an image checkpoint:
             ``'average'`` (I3D: repeat and divide by 3) or ``'center'`` (centre tap only,
             a static clip then gives the image features). Defaults to ``'average'``.
@@ -111,17 +120,23 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
         'b32': {**_BASE, **_COMMON, **_T32},
     }
     essential_keys = ('embed_dims', 'depths', 'chunk_lengths', 'mlp_ratio')
+    optional_keys = dict(temporal_groups=None, num_frames=None)
+    # official init: trunc-normal Linear, unit LayerNorm; convolutions and BN keep PyTorch's
+    default_init_cfg = [
+        dict(type='TruncNormal', layer='Linear', std=.02, bias=0.),
+        dict(type='Constant', layer='LayerNorm', val=1., bias=0.)
+    ]
     num_stages = 4
 
     def __init__(self,
-                 arch: Union[str, Dict] = 's',
+                 arch='s',
                  num_frames=None,
                  temporal_groups=None,
                  in_channels=3,
-                 out_indices: Sequence[int] = (3, ),
+                 out_indices=(-1, ),
                  out_norm=None,
                  drop_path_rate=0.,
-                 qkv_bias=True,
+                 mixing_bias=True,
                  norm_cfg=dict(type='LN', eps=1e-5),
                  stem_norm_cfg=dict(type='BN3d'),
                  frozen_stages=-1,
@@ -129,55 +144,47 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
                  with_cp=False,
                  pretrained=None,
                  inflate='average',
-                 init_cfg=None):
-        super().__init__(init_cfg=self._default_init_cfg(init_cfg))
-        arch = self._parse_arch(arch)
+                 init_cfg=None,
+                 **kwargs):
+        for old, new in _RENAMED.items():
+            if old in kwargs:
+                raise TypeError(f'MorphMLP: {old!r} was renamed {new!r} (same meaning)')
+        if kwargs:
+            raise TypeError(f'MorphMLP: unexpected arguments {sorted(kwargs)}')
+        super().__init__(norm_eval=norm_eval, with_cp=with_cp, pretrained=pretrained,
+                         init_cfg=init_cfg)
+        arch = self.parse_arch(arch)
+        self._check_arch(arch)
         self.arch_settings = arch
         self.embed_dims = arch['embed_dims']
         self.depths = arch['depths']
         self.chunk_lengths = arch['chunk_lengths']
-        mlp_ratios = arch['mlp_ratio']
-        if not isinstance(mlp_ratios, (list, tuple)):
-            mlp_ratios = [mlp_ratios] * self.num_stages
-
-        if 'num_frames' in arch:
-            if num_frames is not None and num_frames != arch['num_frames']:
-                raise ValueError(
-                    f'MorphMLP: arch fixes num_frames={arch["num_frames"]} but '
-                    f'num_frames={num_frames} was given; use arch "s"/"b" (or a dict without '
-                    'num_frames) for other frame counts')
-            num_frames = arch['num_frames']
-        if num_frames is not None and (not isinstance(num_frames, int) or num_frames < 1):
-            raise ValueError(f'MorphMLP: num_frames must be a positive int or None (image '
-                             f'network), got {num_frames!r}')
-        self.num_frames = num_frames
-        self.temporal_tokens = None if num_frames is None else (num_frames + 1) // 2
-        if num_frames is None:
-            if temporal_groups is not None:
-                raise ValueError('MorphMLP: temporal_groups needs a video network '
-                                 '(set num_frames)')
-            self.temporal_groups = None
-        else:
-            groups = temporal_groups or arch.get('temporal_groups') or [
-                derive_temporal_groups(c, self.temporal_tokens) for c in self.embed_dims
-            ]
-            self._check_list('temporal_groups', groups)
-            self.temporal_groups = list(groups)
-
-        self.out_indices = self._parse_out_indices(out_indices)
-        self.out_norm = (num_frames is None) if out_norm is None else out_norm
-        self.frozen_stages = frozen_stages
-        self.norm_eval = norm_eval
-        if inflate not in ('average', 'center'):
-            raise ValueError(f"MorphMLP: inflate must be 'average' or 'center', got {inflate!r}")
-        self.pretrained = pretrained
+        self.mlp_ratios = self._parse_mlp_ratios(arch['mlp_ratio'])
+        self.num_frames = self._parse_num_frames(num_frames, arch['num_frames'])
+        video = self.num_frames is not None
+        self.temporal_tokens = (self.num_frames + 1) // 2 if video else None
+        self.temporal_groups = self._parse_temporal_groups(temporal_groups,
+                                                           arch['temporal_groups'])
+        if not _is_int(in_channels) or in_channels < 1:
+            raise ValueError(f'MorphMLP: in_channels must be a positive int, got '
+                             f'{in_channels!r}')
+        if not isinstance(drop_path_rate, Real) or not 0 <= drop_path_rate < 1:
+            raise ValueError(f'MorphMLP: drop_path_rate must be a number in [0, 1), got '
+                             f'{drop_path_rate!r}')
+        if inflate not in INFLATE_METHODS:
+            raise ValueError(f'MorphMLP: inflate must be one of {INFLATE_METHODS}, got '
+                             f'{inflate!r}')
+        self.in_channels = in_channels
         self.inflate = inflate
+        self.out_indices = self.parse_out_indices(out_indices, self.num_stages)
+        self.frozen_stages = self.parse_frozen_stages(frozen_stages, self.num_stages)
+        self.out_norm = (not video) if out_norm is None else out_norm
+        self._source_has_temporal = True
 
-        video = num_frames is not None
         self.patch_embed1 = ConvStem(
             in_channels, self.embed_dims[0], temporal_kernel=3 if video else 1,
             temporal_stride=2 if video else 1, norm_cfg=stem_norm_cfg)
-        dpr = torch.linspace(0, drop_path_rate, sum(self.depths), device='cpu').tolist()
+        dpr = self.drop_path_rates(drop_path_rate, sum(self.depths))
         start = 0
         for i in range(self.num_stages):
             if i > 0:
@@ -189,13 +196,12 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
                     self.embed_dims[i],
                     self.chunk_lengths[i],
                     strided=i == self.num_stages - 1,
-                    mlp_ratio=mlp_ratios[i],
-                    num_frames=self.temporal_tokens,
+                    mlp_ratio=self.mlp_ratios[i],
+                    temporal_tokens=self.temporal_tokens,
                     temporal_groups=self.temporal_groups[i] if video else None,
                     drop_path=dpr[start + j],
-                    qkv_bias=qkv_bias,
-                    norm_cfg=norm_cfg,
-                    with_cp=with_cp) for j in range(self.depths[i])
+                    mixing_bias=mixing_bias,
+                    norm_cfg=norm_cfg) for j in range(self.depths[i])
             ])
             start += self.depths[i]
             self.add_module(f'blocks{i + 1}', blocks)
@@ -203,21 +209,14 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
                 self.add_module(f'norm{i + 1}', build_norm_layer(norm_cfg, self.embed_dims[i])[1])
         self._freeze_stages()
 
-    # ---------------------------------------------------------------- configuration
-    def _parse_arch(self, arch):
-        if isinstance(arch, str):
-            key = arch.lower()
-            if key not in self.arch_zoo:
-                raise ValueError(f'MorphMLP: unknown arch {arch!r}; choose one of '
-                                 f'{sorted(self.arch_zoo)} or pass a dict')
-            return copy.deepcopy(self.arch_zoo[key])
-        if not isinstance(arch, dict):
-            raise TypeError(f'MorphMLP: arch must be a str or a dict, got {type(arch).__name__}')
-        missing = [k for k in self.essential_keys if k not in arch]
-        if missing:
-            raise ValueError(f'MorphMLP: a custom arch needs the keys {list(self.essential_keys)} '
-                             f'(optional: temporal_groups, num_frames); missing {missing}')
-        arch = copy.deepcopy(arch)
+    # ---------------------------------------------------------------- arguments
+    def _check_list(self, name, values):
+        if not isinstance(values, (list, tuple)) or len(values) != self.num_stages or \
+                not all(_is_int(v) for v in values):
+            raise ValueError(f'MorphMLP: {name} must list {self.num_stages} values (one int per '
+                             f'stage), got {values!r}')
+
+    def _check_arch(self, arch):
         for key in ('embed_dims', 'depths', 'chunk_lengths'):
             self._check_list(key, arch[key])
         for i, (dims, chunk) in enumerate(zip(arch['embed_dims'], arch['chunk_lengths'])):
@@ -234,79 +233,165 @@ class MorphMLP(FrozenStagesMixin, BaseModule):
                              '(the stem halves it in its first convolution)')
         if any(d < 1 for d in arch['depths']):
             raise ValueError(f'MorphMLP: depths must be ≥ 1, got {arch["depths"]}')
-        return arch
 
-    def _check_list(self, name, values):
-        if not isinstance(values, (list, tuple)) or len(values) != self.num_stages:
-            raise ValueError(f'MorphMLP: {name} must list {self.num_stages} values (one per '
-                             f'stage), got {values!r}')
+    def _parse_mlp_ratios(self, mlp_ratio):
+        ratios = self.per_stage(mlp_ratio, 'mlp_ratio', self.num_stages)
+        for i, (ratio, dims) in enumerate(zip(ratios, self.embed_dims)):
+            if isinstance(ratio, bool) or not isinstance(ratio, Real):
+                raise TypeError(f'MorphMLP: mlp_ratio must be a number or {self.num_stages} '
+                                f'numbers, got {ratio!r} for stage {i}')
+            if int(dims * ratio) < 1:
+                raise ValueError(f'MorphMLP: mlp_ratio={ratio!r} of stage {i} leaves no hidden '
+                                 f'unit at embed_dims={dims}; it must be positive')
+        return ratios
 
-    def _parse_out_indices(self, out_indices):
-        if isinstance(out_indices, int):
-            out_indices = [out_indices]
-        parsed = []
-        for index in out_indices:
-            if not -self.num_stages <= index < self.num_stages:
-                raise ValueError(f'MorphMLP: out_indices must be in [-4, 3], got {index}')
-            parsed.append(index % self.num_stages)
-        return tuple(sorted(set(parsed)))
+    def _parse_num_frames(self, num_frames, arch_frames):
+        if arch_frames is not None:
+            if num_frames is not None and num_frames != arch_frames:
+                raise ValueError(
+                    f'MorphMLP: arch fixes num_frames={arch_frames} but '
+                    f'num_frames={num_frames} was given; use arch "s"/"b" (or a dict without '
+                    'num_frames) for other frame counts')
+            num_frames = arch_frames
+        if num_frames is not None and (not _is_int(num_frames) or num_frames < 1):
+            raise ValueError(f'MorphMLP: num_frames must be a positive int (input frames of the '
+                             f'video network) or None (image network), got {num_frames!r}')
+        return num_frames
 
-    # ---------------------------------------------------------------- weights
-    @staticmethod
-    def _default_init_cfg(init_cfg):
-        """Official init (trunc-normal Linear, unit LayerNorm; convolutions and BN keep
-        PyTorch's), kept under a ``Pretrained`` init_cfg so unloaded weights are sane."""
-        default = [
-            dict(type='TruncNormal', layer='Linear', std=.02, bias=0.),
-            dict(type='Constant', layer='LayerNorm', val=1., bias=0.)
-        ]
-        if init_cfg is None:
-            return default
-        cfgs = [init_cfg] if isinstance(init_cfg, dict) else list(init_cfg)
-        if all(cfg.get('type') == 'Pretrained' for cfg in cfgs):
-            return default + cfgs
-        return init_cfg
+    def _parse_temporal_groups(self, groups, arch_groups):
+        if self.num_frames is None:
+            if groups is not None:
+                raise ValueError('MorphMLP: temporal_groups needs a video network '
+                                 '(set num_frames)')
+            return None
+        groups = groups or arch_groups or [derive_temporal_groups(c, self.temporal_tokens)
+                                           for c in self.embed_dims]
+        self._check_list('temporal_groups', groups)
+        return list(groups)
 
-    def init_weights(self):
-        # Default init, then the children (MorphFC_t: mlp_t = 0, proj.weight = 1), then a
-        # Pretrained init_cfg, all in BaseModule.init_weights.
-        super().init_weights()
-        if self.pretrained:
-            from ...converters.morphmlp import load_pretrained
-            load_pretrained(self, self.pretrained, inflate=self.inflate)
+    # ---------------------------------------------------------------- official zoo
+    @classmethod
+    def zoo_name(cls, arch, num_frames, mixing_bias=True):
+        """The official video model (``'s16'``, ...) that ``arch`` and ``num_frames``
+        describe, or None."""
+        keys = cls.essential_keys + ('temporal_groups', )
+        for name in _OFFICIAL_VIDEO:
+            zoo = cls.arch_zoo[name]
+            if mixing_bias and zoo['num_frames'] == num_frames and \
+                    all(list(_as_list(zoo[k])) == list(_as_list(arch.get(k))) for k in keys):
+                return name
+        return None
 
-    def frozen_modules(self):
-        modules = [self.patch_embed1] if self.frozen_stages >= 0 else []
-        for i in range(1, min(self.frozen_stages, self.num_stages) + 1):
-            modules += [getattr(self, f'blocks{i}'), getattr(self, f'norm{i}', None)]
-            if i > 1:
-                modules.append(getattr(self, f'patch_embed{i}'))
+    @classmethod
+    def check_zoo_arch(cls, expected_arch, arch, num_frames):
+        """Raise ValueError unless ``arch`` has the depths, widths (and frame count) of
+        the zoo entry ``expected_arch``."""
+        key = expected_arch.lower()
+        if key not in cls.arch_zoo:
+            raise ValueError(f'unknown expected arch {expected_arch!r}; choose from '
+                             f'{sorted(cls.arch_zoo)}')
+        zoo = cls.arch_zoo[key]
+        problems = []
+        if zoo['depths'] != arch['depths']:
+            hint = [n for n in ('s', 'b', 't', 'l')
+                    if cls.arch_zoo[n]['depths'] == arch['depths']]
+            problems.append(f'depths {arch["depths"]} (expected {zoo["depths"]}'
+                            f'{"; these are " + hint[0].upper() + " depths" if hint else ""})')
+        if zoo['embed_dims'] != arch['embed_dims']:
+            problems.append(f'widths {arch["embed_dims"]} (expected {zoo["embed_dims"]})')
+        if 'num_frames' in zoo and zoo['num_frames'] != num_frames:
+            problems.append(f'{num_frames} frames (expected {zoo["num_frames"]})')
+        if problems:
+            raise ValueError(f'checkpoint is not MorphMLP-{expected_arch}: ' + '; '.join(problems))
+
+    # ---------------------------------------------------------------- contract hooks
+    def stem_modules(self):
+        return [self.patch_embed1]
+
+    def stage_modules(self, index):
+        modules = [getattr(self, f'blocks{index}'), getattr(self, f'norm{index}', None)]
+        if index > 1:
+            modules.append(getattr(self, f'patch_embed{index}'))
         return modules
 
+    def convert_checkpoint(self, state_dict):
+        """Official video checkpoints (whole network) → backbone keys; ours unchanged."""
+        self._source_has_temporal = any('.t_fc.' in k or '.t_norm1.' in k for k in state_dict)
+        if is_official_layout(state_dict):
+            return convert_official(state_dict, num_frames=self.num_frames)['state_dict']
+        return state_dict
+
+    def adapt_weight(self, key, value, shape):
+        """The image stem kernel inflated to 3 temporal taps (``self.inflate``)."""
+        if key != _STEM_KERNEL:
+            return None
+        inflated = inflate_kernel(value, shape, self.inflate)
+        return None if inflated is None else (inflated, f'inflated in time ({self.inflate})')
+
+    def is_new_weight(self, key):
+        """MorphFC_t and its norm, when the checkpoint (an image network) has none."""
+        return not self._source_has_temporal and ('.t_fc.' in key or '.t_norm1.' in key)
+
     # ---------------------------------------------------------------- forward
-    def forward(self, x):
-        if self.num_frames is None:
-            if x.dim() != 4:
-                raise ValueError(f'MorphMLP was built as an image network (num_frames=None) '
-                                 f'and expects (N, C, H, W); got shape {tuple(x.shape)}')
-            x = x.unsqueeze(2)
-        else:
+    def _check_input(self, x):
+        if self.num_frames is None and x.dim() != 4:
+            raise ValueError(f'MorphMLP was built as an image network (num_frames=None) and '
+                             f'expects (N, C, H, W); got shape {tuple(x.shape)}. For a video '
+                             'recognizer set num_frames (or arch s16/s32/b16/b32)')
+        if self.num_frames is not None:
             if x.dim() != 5:
-                raise ValueError(f'MorphMLP was built as a video network and expects '
-                                 f'(N, C, T, H, W); got shape {tuple(x.shape)}')
+                raise ValueError(f'MorphMLP was built as a video network (num_frames='
+                                 f'{self.num_frames}) and expects (N, C, T, H, W); got shape '
+                                 f'{tuple(x.shape)}. For images build it with num_frames=None')
             if x.shape[2] != self.num_frames:
                 raise ValueError(f'MorphMLP was built for num_frames={self.num_frames} and got '
-                                 f'{x.shape[2]} frames; MorphFC_t mixes a fixed number of frames, '
-                                 f'so build it with num_frames={x.shape[2]}')
+                                 f'{x.shape[2]} frames; MorphFC_t mixes a fixed number of '
+                                 f'frames, so build it with num_frames={x.shape[2]}')
+        if x.shape[1] != self.in_channels:
+            raise ValueError(f'MorphMLP was built with in_channels={self.in_channels} and got '
+                             f'{x.shape[1]} channels (input shape {tuple(x.shape)})')
+
+    def forward(self, x):
+        self._check_input(x)
+        image = self.num_frames is None
+        if image:
+            x = x.unsqueeze(2)
         outs = []
         for i in range(self.num_stages):
             x = getattr(self, f'patch_embed{i + 1}')(x)
             for block in getattr(self, f'blocks{i + 1}'):
-                x = block(x)
+                x = self.run_block(block, x)
             if i in self.out_indices:
                 out = getattr(self, f'norm{i + 1}')(x) if self.out_norm else x
                 out = out.permute(0, 4, 1, 2, 3)  # (N, C, T, H, W)
-                outs.append(out.squeeze(2) if self.num_frames is None else out)
-        if self.num_frames is not None and len(outs) == 1:
-            return outs[0]
-        return tuple(outs)
+                outs.append(out.squeeze(2) if image else out)
+        return self.pack_outputs(outs, image)
+
+
+def _as_list(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value] * MorphMLP.num_stages
+
+
+def convert_official_checkpoint(checkpoint, expected_arch=None, num_frames=None,
+                                chunk_lengths=None):
+    """:func:`~mmvideomlp.converters.morphmlp.convert_official`, with the result matched
+    against the arch zoo.
+
+    Args:
+        checkpoint (dict): The loaded official file.
+        expected_arch (str, optional): ``'s16'``, ``'s32'``, ``'b16'``, ``'b32'``, ``'s'``
+            or ``'b'``: raise if the weights have other depths, widths or frame count.
+        num_frames (int, optional): Frame count of the model (default: from the shapes).
+        chunk_lengths (Sequence[int], optional): The official ``SEGMENT_DIM`` (default 14,
+            28, 28, 49).
+
+    Returns:
+        dict: ``state_dict`` and ``meta``, whose ``arch_name`` is the zoo name or None.
+    """
+    kwargs = {} if chunk_lengths is None else dict(chunk_lengths=chunk_lengths)
+    converted = convert_official(checkpoint, num_frames=num_frames, **kwargs)
+    meta = converted['meta']
+    if expected_arch is not None:
+        MorphMLP.check_zoo_arch(expected_arch, meta['arch'], meta['num_frames'])
+    meta['arch_name'] = MorphMLP.zoo_name(meta['arch'], meta['num_frames'], meta['mixing_bias'])
+    return converted

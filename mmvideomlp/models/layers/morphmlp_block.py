@@ -1,6 +1,5 @@
 """The MorphMLP block: temporal FC, skip-residual spatial FC and channel MLP."""
 import torch.nn as nn
-import torch.utils.checkpoint as cp
 from mmcv.cnn import build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
@@ -9,8 +8,8 @@ from .cpu_gemm import CpuGemmLinear
 from .morphmlp_fc import MorphFCSpatial, MorphFCSpatialStrided, MorphFCTemporal
 
 
-class MorphMlp(nn.Module):
-    """``fc1 → GELU → fc2`` channel MLP (the official key names)."""
+class ChannelMLP(nn.Module):
+    """``fc1 → GELU → fc2`` channel MLP of a MorphMLP block (the official key names)."""
 
     def __init__(self, embed_dims, hidden_dims):
         super().__init__()
@@ -25,25 +24,29 @@ class MorphMlp(nn.Module):
 class MorphBlock(BaseModule):
     """One MorphMLP block.
 
-    Video (``num_frames`` set)::
+    Video (``temporal_tokens`` set)::
 
         u = x + t_fc(t_norm1(x))               # MorphFC_t, no drop path
         x = x + drop_path(fc(norm1(u)))        # skip residual: added to x, not to u
         x = x + drop_path(mlp(norm2(x)))
 
-    Image (``num_frames=None``): the same without the first line (``u = x``).
+    Image (``temporal_tokens=None``): the same without the first line (``u = x``).
 
     Args:
         embed_dims (int): Channels.
         chunk_length (int): Chunk length of MorphFC_s.
         strided (bool): Use the stage-4 strided-chunk mixer. Defaults to False.
         mlp_ratio (float): Hidden/embed ratio of the channel MLP. Defaults to 3.
-        num_frames (int, optional): Temporal tokens; None builds an image block.
+        temporal_tokens (int, optional): Temporal tokens (frames after the stem); None
+            builds an image block.
         temporal_groups (int, optional): Channel groups of MorphFC_t.
         drop_path (float): Stochastic depth rate. Defaults to 0.
-        qkv_bias (bool): Biases of the token-mixing FCs. Defaults to True.
+        mixing_bias (bool): Biases of the token-mixing FCs (``mlp_t``, ``mlp_h``, ``mlp_w``,
+            ``mlp_c``; the official ``qkv_bias``). Defaults to True.
         norm_cfg (dict): Norm layers. Defaults to LN with eps 1e-5.
-        with_cp (bool): Gradient checkpointing of the whole block. Defaults to False.
+
+    Shapes:
+        ``(B, T, H, W, C)`` → ``(B, T, H, W, C)``.
     """
 
     def __init__(self,
@@ -51,32 +54,26 @@ class MorphBlock(BaseModule):
                  chunk_length,
                  strided=False,
                  mlp_ratio=3.,
-                 num_frames=None,
+                 temporal_tokens=None,
                  temporal_groups=None,
                  drop_path=0.,
-                 qkv_bias=True,
+                 mixing_bias=True,
                  norm_cfg=dict(type='LN', eps=1e-5),
-                 with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.with_cp = with_cp
-        self.temporal = num_frames is not None
+        self.temporal = temporal_tokens is not None
         self.norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
         if self.temporal:
             self.t_norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
-            self.t_fc = MorphFCTemporal(embed_dims, num_frames, temporal_groups, qkv_bias)
+            self.t_fc = MorphFCTemporal(embed_dims, temporal_tokens, temporal_groups,
+                                        mixing_bias)
         spatial = MorphFCSpatialStrided if strided else MorphFCSpatial
-        self.fc = spatial(embed_dims, chunk_length, qkv_bias)
+        self.fc = spatial(embed_dims, chunk_length, mixing_bias)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
         self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
-        self.mlp = MorphMlp(embed_dims, int(embed_dims * mlp_ratio))
+        self.mlp = ChannelMLP(embed_dims, int(embed_dims * mlp_ratio))
 
-    def _forward(self, x):
+    def forward(self, x):
         u = x + self.t_fc(self.t_norm1(x)) if self.temporal else x
         x = x + self.drop_path(self.fc(self.norm1(u)))
         return x + self.drop_path(self.mlp(self.norm2(x)))
-
-    def forward(self, x):
-        if self.with_cp and x.requires_grad:
-            return cp.checkpoint(self._forward, x, use_reentrant=False)
-        return self._forward(x)

@@ -152,20 +152,20 @@ class MorphFCSpatial(BaseModule):
         embed_dims (int): Channels ``C``.
         chunk_length (int): Chunk length ``L`` (= number of channel groups); must divide
             ``C``.
-        qkv_bias (bool): Biases of the three branch FCs. Defaults to True.
+        mixing_bias (bool): Biases of the three branch FCs. Defaults to True.
 
     Shapes:
         ``(B, T, H, W, C)`` → ``(B, T, H, W, C)``, any ``H`` and ``W`` (see
         :func:`chunk_padding`).
     """
 
-    def __init__(self, embed_dims, chunk_length, qkv_bias=True, init_cfg=None):
+    def __init__(self, embed_dims, chunk_length, mixing_bias=True, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCSpatial', embed_dims, chunk_length, 'chunk_length')
         self.chunk_length = chunk_length
-        self.mlp_h = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_w = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_c = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_h = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
+        self.mlp_w = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
+        self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.reweight = SplitAttention(embed_dims, 3)
         self.proj = CpuGemmLinear(embed_dims, embed_dims)
 
@@ -183,18 +183,18 @@ class MorphFCSpatialStrided(BaseModule):
         embed_dims (int): Channels ``C``.
         chunk_length (int): Chunk length ``L`` (= number of channel groups); must divide
             ``C``.
-        qkv_bias (bool): Biases of the two branch FCs. Defaults to True.
+        mixing_bias (bool): Biases of the two branch FCs. Defaults to True.
 
     Shapes:
         ``(B, T, H, W, C)`` → ``(B, T, H, W, C)``, any ``H`` and ``W``.
     """
 
-    def __init__(self, embed_dims, chunk_length, qkv_bias=True, init_cfg=None):
+    def __init__(self, embed_dims, chunk_length, mixing_bias=True, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCSpatialStrided', embed_dims, chunk_length, 'chunk_length')
         self.chunk_length = chunk_length
-        self.mlp_c = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_h = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
+        self.mlp_h = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.reweight = SplitAttention(embed_dims, 2)
         self.proj = CpuGemmLinear(embed_dims, embed_dims)
 
@@ -214,21 +214,21 @@ class MorphFCTemporal(BaseModule):
 
     Args:
         embed_dims (int): Channels ``C``.
-        num_frames (int): Temporal tokens ``T``, fixed at build time.
+        temporal_tokens (int): Temporal tokens ``T``, fixed at build time.
         groups (int): Channel groups; must divide ``C``.
-        qkv_bias (bool): Bias of ``mlp_t``. Defaults to True.
+        mixing_bias (bool): Bias of ``mlp_t``. Defaults to True.
 
     Shapes:
         ``(B, T, H, W, C)`` → ``(B, T, H, W, C)``.
     """
 
-    def __init__(self, embed_dims, num_frames, groups, qkv_bias=True, init_cfg=None):
+    def __init__(self, embed_dims, temporal_tokens, groups, mixing_bias=True, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCTemporal', embed_dims, groups, 'temporal_groups')
-        self.num_frames = num_frames
+        self.temporal_tokens = temporal_tokens
         self.groups = groups
-        dims = num_frames * embed_dims // groups
-        self.mlp_t = CpuGemmLinear(dims, dims, bias=qkv_bias)
+        dims = temporal_tokens * embed_dims // groups
+        self.mlp_t = nn.Linear(dims, dims, bias=mixing_bias)
         self.proj = CpuGemmLinear(embed_dims, embed_dims)
 
     def init_weights(self):
@@ -237,10 +237,10 @@ class MorphFCTemporal(BaseModule):
 
     def forward(self, x):
         B, T, H, W, C = x.shape
-        if T != self.num_frames:
-            raise ValueError(f'MorphFCTemporal was built for {self.num_frames} temporal tokens '
-                             f'and got {T}: mlp_t mixes a fixed number of frames; build the '
-                             'backbone with the matching num_frames')
+        if T != self.temporal_tokens:
+            raise ValueError(f'MorphFCTemporal was built for {self.temporal_tokens} temporal '
+                             f'tokens and got {T}: mlp_t mixes a fixed number of frames; build '
+                             'the backbone with the matching num_frames')
         G = self.groups
         t = x.reshape(B, T, H, W, G, C // G).permute(0, 2, 3, 4, 1, 5)
         t = self.mlp_t(t.reshape(B, H, W, G, T * C // G))
