@@ -18,8 +18,6 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import constant_init
 
-from .cpu_gemm import CpuGemmLinear
-
 
 def _check_groups(layer, embed_dims, groups, setting):
     if groups < 1 or embed_dims % groups:
@@ -163,11 +161,11 @@ class MorphFCSpatial(BaseModule):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCSpatial', embed_dims, chunk_length, 'chunk_length')
         self.chunk_length = chunk_length
-        self.mlp_h = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_w = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_c = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_h = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_w = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
         self.reweight = SplitAttention(embed_dims, 3)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, x):
         h = chunk_fc(x.transpose(2, 3), self.mlp_h, self.chunk_length).transpose(2, 3)
@@ -193,10 +191,10 @@ class MorphFCSpatialStrided(BaseModule):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCSpatialStrided', embed_dims, chunk_length, 'chunk_length')
         self.chunk_length = chunk_length
-        self.mlp_c = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
-        self.mlp_h = CpuGemmLinear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
+        self.mlp_h = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
         self.reweight = SplitAttention(embed_dims, 2)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, x):
         h = strided_chunk_fc(x, self.mlp_h, self.chunk_length)
@@ -228,8 +226,8 @@ class MorphFCTemporal(BaseModule):
         self.num_frames = num_frames
         self.groups = groups
         dims = num_frames * embed_dims // groups
-        self.mlp_t = CpuGemmLinear(dims, dims, bias=qkv_bias)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.mlp_t = nn.Linear(dims, dims, bias=qkv_bias)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def init_weights(self):
         constant_init(self.mlp_t, 0., bias=0.)
