@@ -1,25 +1,43 @@
-"""Registration of the package's models into the OpenMMLab codebases.
+"""Registration of the package's models and hooks into the OpenMMLab codebases.
 
-One class is registered into the ``MODELS`` registries of mmaction2, mmpretrain and
-mmsegmentation, so configs under any of the three default scopes resolve it by name.
-A name that one of those registries already holds is an error, never a silent override.
+One class is registered into the ``MODELS`` (or ``HOOKS``) registries of mmaction2,
+mmpretrain and mmsegmentation (hooks also into mmengine's root registry), so configs under
+any default scope resolve it by name. A name that one of those registries already holds is
+an error, never a silent override.
 """
 import importlib
 
 CODEBASES = ('mmaction', 'mmpretrain', 'mmseg')
 
 
-def _model_registries():
+def _registries(kind, scopes=CODEBASES):
     registries = []
-    for scope in CODEBASES:
+    for scope in scopes:
         try:
             module = importlib.import_module(f'{scope}.registry')
         except ImportError:  # a codebase that is not installed is simply not served
             continue
-        registry = module.MODELS
+        registry = getattr(module, kind)
         registry.import_from_location()  # load the codebase's own names first
         registries.append(registry)
     return registries
+
+
+def _register(kind, scopes, cls, name):
+
+    def register(module):
+        key = name or module.__name__
+        for registry in _registries(kind, scopes):
+            existing = registry.module_dict.get(key)
+            if existing is module:
+                continue
+            if existing is not None:
+                raise KeyError(f'{key} is already registered in {registry.scope}::'
+                               f'{registry.name} by {existing.__module__}; choose another name')
+            registry.register_module(name=key, module=module)
+        return module
+
+    return register if cls is None else register(cls)
 
 
 def register_model(cls=None, *, name=None):
@@ -31,17 +49,14 @@ def register_model(cls=None, *, name=None):
         KeyError: if ``mmaction``, ``mmpretrain`` or ``mmseg`` already has a model of
             that name.
     """
+    return _register('MODELS', CODEBASES, cls, name)
 
-    def register(module):
-        key = name or module.__name__
-        for registry in _model_registries():
-            existing = registry.module_dict.get(key)
-            if existing is module:
-                continue
-            if existing is not None:
-                raise KeyError(f'{key} is already registered in {registry.scope}::model '
-                               f'by {existing.__module__}; choose another name')
-            registry.register_module(name=key, module=module)
-        return module
 
-    return register if cls is None else register(cls)
+def register_hook(cls=None, *, name=None):
+    """Register a hook class in mmengine's ``HOOKS`` and every installed codebase's, so
+    ``custom_hooks=[dict(type=...)]`` resolves under any default scope.
+
+    Raises:
+        KeyError: if one of those registries already has a hook of that name.
+    """
+    return _register('HOOKS', ('mmengine', ) + CODEBASES, cls, name)

@@ -39,5 +39,3 @@ def synthetic_videos(tmp_path_factory):
 def pytest_configure(config):
     # Tests run several processes side by side on small machines.
     os.environ.setdefault('OMP_NUM_THREADS', '2')
-    # one GEMM back end for every test (tests/test_cpu_gemm.py covers oneDNN and the probe)
-    os.environ.setdefault('MMVIDEOMLP_CPU_GEMM', 'blas')

@@ -21,6 +21,9 @@ def parse_args():
     parser.add_argument('--label-map', required=True, help='class names, one per line')
     parser.add_argument('--topk', type=int, default=5, help='how many labels to print')
     parser.add_argument('--device', default='cpu', help='e.g. cpu or cuda:0')
+    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'], default='blas',
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default) '
+                        'or onednn (FCs converted to the oneDNN 1x1-convolution path)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -33,7 +36,7 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     labels = read_label_map(args.label_map)
     results = classify_video(cfg, args.checkpoint, args.video, labels, topk=args.topk,
-                             device=args.device)
+                             device=args.device, cpu_gemm=args.cpu_gemm)
     print(f'Top-{len(results)} predictions for {osp.basename(args.video)}:')
     for rank, (label, score) in enumerate(results, 1):
         print(f'  {rank}. {label}: {score:.4f}')

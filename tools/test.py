@@ -8,6 +8,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmvideomlp.engine.cpu_gemm_hook import add_cpu_gemm_hook
 from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 
@@ -28,6 +29,10 @@ def parse_args():
         help='override config settings, e.g. key=value or key="[a,b]"')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'],
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear) or onednn '
+                        '(converted by CpuGemmHook before the run); default: blas, unless the '
+                        'config has a CpuGemmHook')
     parser.add_argument('--cpu-malloc-tuning', action='store_true',
                         help='CPU runs: restart with allocator settings that keep freed '
                         'memory (faster steps, higher resident memory)')
@@ -65,6 +70,7 @@ def main():
         evaluators = cfg.test_evaluator
         cfg.test_evaluator = (list(evaluators) if isinstance(evaluators, (list, tuple))
                               else [evaluators]) + [dumper]
+    add_cpu_gemm_hook(cfg, args.cpu_gemm)
     cfg = prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     metrics = runner.test()

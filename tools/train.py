@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmvideomlp.engine.cpu_gemm_hook import add_cpu_gemm_hook
 from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 
@@ -37,6 +38,10 @@ def parse_args():
         help='override config settings, e.g. key=value or key="[a,b]"')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'],
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear) or onednn '
+                        '(converted by CpuGemmHook before the run); default: blas, unless the '
+                        'config has a CpuGemmHook')
     parser.add_argument('--cpu-malloc-tuning', action='store_true',
                         help='CPU runs: restart with allocator settings that keep freed '
                         'memory (faster steps, higher resident memory)')
@@ -70,6 +75,7 @@ def merge_args(cfg, args):
                               deterministic=args.deterministic)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    add_cpu_gemm_hook(cfg, args.cpu_gemm)
     return prepare_cpu_distributed(cfg, args.launcher)
 
 

@@ -14,7 +14,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from ..models.layers.cpu_gemm import onednn_linear
+from .cpu_gemm import onednn_linear
 
 # glibc keeps freed memory instead of unmapping and faulting it back every iteration
 CPU_MALLOC_ENV = dict(MALLOC_ARENA_MAX='1', MALLOC_MMAP_THRESHOLD_=str(4 << 30),

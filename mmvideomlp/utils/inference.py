@@ -10,10 +10,12 @@ def read_label_map(path):
         return [line.strip() for line in f if line.strip()]
 
 
-def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
+def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='blas'):
     """Return the ``topk`` ``(label, score)`` pairs for ``video``.
 
     The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
+    ``cpu_gemm='onednn'`` converts the model's FCs with
+    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`.
 
     Raises:
         FileNotFoundError: the video or the checkpoint does not exist.
@@ -22,6 +24,8 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
     """
     import decord
     from mmaction.apis import inference_recognizer, init_recognizer
+
+    from .cpu_gemm import set_cpu_gemm
     for path, what in ((video, 'video'), (checkpoint, 'checkpoint')):
         if not osp.isfile(path):
             raise FileNotFoundError(f'{what} not found: {path}')
@@ -38,6 +42,7 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
     if num_frames == 0:
         raise ValueError(f'video {video} has no frames')
     model = init_recognizer(cfg, checkpoint, device=device)
+    set_cpu_gemm(model, cpu_gemm)
     scores = inference_recognizer(model, video).pred_score.cpu()
     values, indices = scores.topk(min(topk, scores.numel()))
     return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]

@@ -5,6 +5,9 @@ in the same run, through torch.matmul and (on CPU) oneDNN, and the higher one is
 reference for model FLOP utilisation (MFU), so figures from different machines compare as
 ratios. On CPU the process restarts itself with allocator settings that keep freed memory
 (see mmvideomlp/utils/benchmark.py); --no-malloc-tuning keeps glibc's defaults.
+--cpu-gemm onednn converts every model's FCs to the oneDNN path before timing it
+(mmvideomlp/utils/cpu_gemm.py); --cpu-gemm both times each model both ways and prints
+which back end is faster.
 
 Examples:
     python tools/analysis/benchmark.py configs/morphmlp_s16_k400.py --references all
@@ -20,8 +23,6 @@ import sys
 import mmvideomlp  # noqa: F401
 from mmengine.config import Config, DictAction
 
-from mmvideomlp.models.layers.cpu_gemm import (BACKENDS, ENV_VAR, CpuGemmLinear,
-                                               cpu_gemm_backend)
 from mmvideomlp.utils.benchmark import (REFERENCES, gemm_peak, malloc_env_missing,
                                         CPU_MALLOC_ENV)
 
@@ -50,9 +51,10 @@ def parse_args():
     parser.add_argument('--gemm-size', type=int, default=2048,
                         help='matrix size of the peak measurement')
     parser.add_argument('--no-malloc-tuning', action='store_true')
-    parser.add_argument('--cpu-gemm', choices=BACKENDS,
-                        help='GEMM back end of our FCs on CPU (default: $MMVIDEOMLP_CPU_GEMM '
-                        'or auto, the faster of BLAS and oneDNN in a probe)')
+    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn', 'both'], default='blas',
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default), '
+                        'onednn (FCs converted to the oneDNN path) or both (each model timed '
+                        'both ways)')
     args = parser.parse_args()
     if args.references == ['all']:
         args.references = list(REFERENCES)
@@ -104,32 +106,31 @@ def flops_per_view(model, frames, size):
         return analyzer.total()
 
 
-def worker(name, args, precision, compile, queue):
+def worker(name, args, precision, compile, backend, queue):
     import torch
 
     from mmvideomlp.utils.benchmark import measure
+    from mmvideomlp.utils.cpu_gemm import set_cpu_gemm
     try:
         model = build(name, args.cfg_options).eval()
-        result = dict(model=name, precision=precision, compile=compile,
+        result = dict(model=name, precision=precision, compile=compile, cpu_gemm=backend,
                       params=sum(p.numel() for p in model.parameters()),
                       flops=flops_per_view(model, args.frames, args.size))
+        result['onednn_fcs'] = set_cpu_gemm(model, backend)
         result.update(measure(model, args.batch, args.frames, args.size, args.device,
                               precision, compile, not args.no_train, args.warmup,
                               args.repeats))
         result['threads'] = torch.get_num_threads()
-        if args.device == 'cpu' and any(isinstance(m, CpuGemmLinear) for m in model.modules()):
-            result['cpu_gemm'] = {mode: cpu_gemm_backend(mode == 'train')
-                                  for mode in ('infer', 'train')}
     except Exception as err:  # report and go on with the other models
-        result = dict(model=name, precision=precision, compile=compile,
+        result = dict(model=name, precision=precision, compile=compile, cpu_gemm=backend,
                       error=f'{type(err).__name__}: {err}')
     queue.put(result)
 
 
-def run_isolated(name, args, precision, compile):
+def run_isolated(name, args, precision, compile, backend):
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    proc = ctx.Process(target=worker, args=(name, args, precision, compile, queue))
+    proc = ctx.Process(target=worker, args=(name, args, precision, compile, backend, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -155,7 +156,7 @@ def table(results, peak, batch):
             f'{trn["median"]:.3f} [{trn["min"]:.3f}-{trn["max"]:.3f}]' if trn else '-',
             f'{3 * flop2 / trn["median"] / peak:.1%}' if trn else '-',
             f'{r["peak_memory"] / 2**30:.2f}',
-            '/'.join(r['cpu_gemm'].values()) if 'cpu_gemm' in r else '-'))
+            f'{r["cpu_gemm"]} ({r["onednn_fcs"]} FCs)' if r['onednn_fcs'] else r['cpu_gemm']))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(head))]
     return '\n'.join('  '.join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows)
 
@@ -168,13 +169,32 @@ def ratios(results):
         if r['model'] in REFERENCES:
             continue
         for ref in refs:
-            if ref['precision'] != r['precision'] or ref['compile'] != r['compile']:
+            if any(ref[k] != r[k] for k in ('precision', 'compile', 'cpu_gemm')):
                 continue
             parts = [f'inference {ref["infer"]["median"] / r["infer"]["median"]:.2f}x']
             if 'train' in r and 'train' in ref:
                 parts.append(f'training step {ref["train"]["median"] / r["train"]["median"]:.2f}x')
-            lines.append(f'{r["model"]} vs {ref["model"]} ({r["precision"]}): speed-up '
-                         + ', '.join(parts))
+            lines.append(f'{r["model"]} vs {ref["model"]} ({r["precision"]}, {r["cpu_gemm"]}): '
+                         'speed-up ' + ', '.join(parts))
+    return '\n'.join(lines)
+
+
+def backend_ratios(results):
+    """Speed of oneDNN against BLAS for every model measured both ways."""
+    ok = {(r['model'], r['precision'], r['compile'], r['cpu_gemm']): r
+          for r in results if 'error' not in r}
+    lines = []
+    for (model, precision, compile, backend), blas in ok.items():
+        onednn = ok.get((model, precision, compile, 'onednn'))
+        if backend != 'blas' or onednn is None:
+            continue
+        parts = []
+        for mode, label in (('infer', 'inference'), ('train', 'training step')):
+            if mode in blas and mode in onednn:
+                ratio = blas[mode]['median'] / onednn[mode]['median']
+                parts.append(f'{label} {ratio:.2f}x ({"onednn" if ratio > 1 else "blas"} faster)')
+        lines.append(f'{model} ({precision}{", compiled" if compile else ""}): oneDNN vs BLAS '
+                     'speed-up ' + ', '.join(parts))
     return '\n'.join(lines)
 
 
@@ -205,24 +225,25 @@ def main():
     if args.device == 'cpu' and not args.no_malloc_tuning and malloc_env_missing():
         os.execve(sys.executable, [sys.executable] + sys.argv,
                   dict(os.environ, **CPU_MALLOC_ENV))
-    if args.cpu_gemm:
-        os.environ[ENV_VAR] = args.cpu_gemm  # read by the spawned workers
     peak = gemm_peak(args.gemm_size, device=args.device)
     print(f'GEMM peak ({args.gemm_size}^3, fp32): ' + ', '.join(
         f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peak.items()))
+    backends = ['blas', 'onednn'] if args.cpu_gemm == 'both' else [args.cpu_gemm]
     results = []
     for name in dict.fromkeys(list(args.models) + args.references):
         for precision in args.precision:
             for compile in ([False, True] if args.compile else [False]):
-                results.append(run_isolated(name, args, precision, compile))
-                print(f'measured {name} {precision}{" compiled" if compile else ""}',
-                      flush=True)
+                for backend in backends:
+                    results.append(run_isolated(name, args, precision, compile, backend))
+                    print(f'measured {name} {precision}{" compiled" if compile else ""} '
+                          f'{backend}', flush=True)
     print(f'\nbatch {args.batch}, {args.frames} frames, {args.size}x{args.size}, '
           f'{args.device}; MFU against {peak["peak"] / 1e9:.0f} GFLOP/s; CPU GEMM: the back '
-          'end of our FCs in inference/training')
+          'end of the FCs (and how many were converted to oneDNN)')
     print(table(results, peak['peak'], args.batch))
-    if ratios(results):
-        print('\n' + ratios(results))
+    for text in (ratios(results), backend_ratios(results)):
+        if text:
+            print('\n' + text)
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(dict(gemm_peak=peak, batch=args.batch, frames=args.frames,

@@ -15,7 +15,6 @@ from mmpretrain.models.utils.clip_generator_helper import ResidualAttentionBlock
 
 from ...registry import register_model
 from ..heads import ila_head  # noqa: F401  (registers ILATextHead, ILALinearHead)
-from ..layers.cpu_gemm import CpuGemmLinear, use_cpu_gemm
 from ..layers.freezing import FrozenStagesMixin
 from ..layers.ila_align import ILAAlignment
 from ..layers.ila_clip import clip_arch, load_clip_state_dict, load_into, resize_pos_embed
@@ -44,12 +43,11 @@ class ILABlock(ResidualAttentionBlock):
     def __init__(self, dim, num_heads, interactive='dsc', interactive_channels=256,
                  drop_path=0.):
         super().__init__(dim, num_heads)
-        use_cpu_gemm(self.mlp)
-        self.message_fc = CpuGemmLinear(dim, dim)
+        self.message_fc = nn.Linear(dim, dim)
         self.message_ln = nn.LayerNorm(dim)
         self.message_attn = ILAAlignment(dim, interactive, interactive_channels)
-        self.temporal_skip_fc = CpuGemmLinear(dim, dim)
-        self.temporal_skip_align_fc = CpuGemmLinear(dim, dim)
+        self.temporal_skip_fc = nn.Linear(dim, dim)
+        self.temporal_skip_align_fc = nn.Linear(dim, dim)
         for fc in (self.temporal_skip_fc, self.temporal_skip_align_fc):
             nn.init.zeros_(fc.weight)
             nn.init.zeros_(fc.bias)

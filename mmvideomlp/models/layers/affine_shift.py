@@ -23,7 +23,6 @@ from mmcv.cnn.bricks.transformer import FFN
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import constant_init, trunc_normal_init
 
-from .cpu_gemm import CpuGemmLinear, use_cpu_gemm
 
 # Shift directions in channel order: output position p reads input position p + step
 # along the axis (0: T, 1: H, 2: W); positions read from outside the grid are zero.
@@ -214,7 +213,7 @@ class TokenAffine(BaseModule):
 
     def __init__(self, channels, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.proj = CpuGemmLinear(channels, 2 * channels)
+        self.proj = nn.Linear(channels, 2 * channels)
 
     def init_weights(self):
         constant_init(self.proj, 0., bias=0.)
@@ -256,7 +255,7 @@ class QueryKeyAffine(BaseModule):
     def __init__(self, channels, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.channels = channels
-        self.proj = CpuGemmLinear(channels, 2 * channels)
+        self.proj = nn.Linear(channels, 2 * channels)
 
     def init_weights(self):
         trunc_normal_init(self.proj, std=.02, bias=0.)
@@ -326,10 +325,10 @@ class AffineShift(BaseModule):
                  act_cfg=dict(type='GELU'),
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.value = CpuGemmLinear(embed_dims, embed_dims)
+        self.value = nn.Linear(embed_dims, embed_dims)
         self.shift = ChannelShift(embed_dims, spatial_shift_ratio, temporal_shift_ratio)
         self.affine = build_affine(affine, embed_dims, affine_reduction, act_cfg)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, z):
         v = self.shift(self.value(z))
@@ -371,8 +370,8 @@ class AffineShiftBlock(BaseModule):
         self.mixer = AffineShift(embed_dims, spatial_shift_ratio, temporal_shift_ratio,
                                  affine, affine_reduction, act_cfg)
         self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
-        self.ffn = use_cpu_gemm(FFN(embed_dims, int(embed_dims * mlp_ratio), num_fcs=2,
-                                    act_cfg=act_cfg, add_identity=False))
+        self.ffn = FFN(embed_dims, int(embed_dims * mlp_ratio), num_fcs=2, act_cfg=act_cfg,
+                       add_identity=False)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
     def forward(self, x):

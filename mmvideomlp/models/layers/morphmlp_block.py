@@ -4,7 +4,6 @@ from mmcv.cnn import build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
 
-from .cpu_gemm import CpuGemmLinear
 from .morphmlp_fc import MorphFCSpatial, MorphFCSpatialStrided, MorphFCTemporal
 
 
@@ -13,9 +12,9 @@ class ChannelMLP(nn.Module):
 
     def __init__(self, embed_dims, hidden_dims):
         super().__init__()
-        self.fc1 = CpuGemmLinear(embed_dims, hidden_dims)
+        self.fc1 = nn.Linear(embed_dims, hidden_dims)
         self.act = nn.GELU()
-        self.fc2 = CpuGemmLinear(hidden_dims, embed_dims)
+        self.fc2 = nn.Linear(hidden_dims, embed_dims)
 
     def forward(self, x):
         return self.fc2(self.act(self.fc1(x)))

@@ -18,8 +18,6 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import constant_init
 
-from .cpu_gemm import CpuGemmLinear
-
 
 def _check_groups(layer, embed_dims, groups, setting):
     if groups < 1 or embed_dims % groups:
@@ -167,7 +165,7 @@ class MorphFCSpatial(BaseModule):
         self.mlp_w = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.reweight = SplitAttention(embed_dims, 3)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, x):
         h = chunk_fc(x.transpose(2, 3), self.mlp_h, self.chunk_length).transpose(2, 3)
@@ -196,7 +194,7 @@ class MorphFCSpatialStrided(BaseModule):
         self.mlp_c = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.mlp_h = nn.Linear(embed_dims, embed_dims, bias=mixing_bias)
         self.reweight = SplitAttention(embed_dims, 2)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, x):
         h = strided_chunk_fc(x, self.mlp_h, self.chunk_length)
@@ -229,7 +227,7 @@ class MorphFCTemporal(BaseModule):
         self.groups = groups
         dims = temporal_tokens * embed_dims // groups
         self.mlp_t = nn.Linear(dims, dims, bias=mixing_bias)
-        self.proj = CpuGemmLinear(embed_dims, embed_dims)
+        self.proj = nn.Linear(embed_dims, embed_dims)
 
     def init_weights(self):
         constant_init(self.mlp_t, 0., bias=0.)

@@ -17,7 +17,6 @@ from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
 
-from .cpu_gemm import CpuGemmLinear
 from .posmlp_mixing import QuadraticPositionMixing, RelativePositionMixing
 
 
@@ -122,10 +121,10 @@ class PosMLPBranch(BaseModule):
         if hidden % 2:
             raise ValueError(f'PosMLPBranch: mlp_ratio * embed_dims must be even, got {hidden}')
         self.norm = build_norm_layer(norm_cfg, embed_dims)[1]
-        self.fc1 = CpuGemmLinear(embed_dims, hidden)
+        self.fc1 = nn.Linear(embed_dims, hidden)
         self.act = build_activation_layer(act_cfg)
         self.gate_unit = unit
-        self.fc2 = CpuGemmLinear(hidden // 2, embed_dims)
+        self.fc2 = nn.Linear(hidden // 2, embed_dims)
         self.drop = nn.Dropout(drop) if drop > 0 else nn.Identity()
 
     def forward(self, x):

@@ -1,0 +1,3 @@
+from .cpu_gemm_hook import CpuGemmHook
+
+__all__ = ['CpuGemmHook']

@@ -1,0 +1,108 @@
+"""Opt-in oneDNN back end for the float32 CPU GEMMs of a model's FCs.
+
+The models use plain ``nn.Linear``, whose float32 CPU GEMM PyTorch runs through its BLAS
+(MKL). On some CPUs oneDNN is faster for the same GEMM (AMD CPUs with full-width AVX-512,
+where MKL takes its AVX2 code); on others the two are equal, and oneDNN's backward can be
+slower. :func:`convert_linear_to_onednn` turns a model's ``nn.Linear`` (and mmcv
+``Linear``) modules into :class:`OneDNNLinear`, which computes the same function as a 1x1
+convolution over a channels-last view of the token rows (no copies, autograd included,
+results equal up to float32 rounding); :func:`convert_onednn_to_linear` undoes it. Both
+change the modules' classes in place: parameters, buffers and state-dict keys stay the
+same objects, so an optimizer built before still holds them.
+
+Nothing is converted unless asked for: ``tools/{train,test,demo}.py --cpu-gemm onednn``,
+``custom_hooks = [dict(type='CpuGemmHook', backend='onednn')]`` in a config, or
+``tools/analysis/benchmark.py --cpu-gemm onednn|both`` (which also times the two).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmcv.cnn.bricks.wrappers import Linear as MMCVLinear
+
+BACKENDS = ('blas', 'onednn')
+# inputs with fewer token rows than this stay on F.linear (call overhead outweighs any gain)
+MIN_ROWS = 512
+
+
+def onednn_linear(x, weight, bias=None):
+    """``F.linear`` through oneDNN: a 1x1 convolution on a channels-last view of the rows.
+
+    Shapes:
+        x: ``(..., C)``; weight: ``(N, C)``; bias: ``(N, )``; returns ``(..., N)``.
+    """
+    rows = x.reshape(-1, x.shape[-1]).contiguous()
+    M, C = rows.shape
+    # (M, C) read as a channels-last image of M x 1 pixels: the same memory
+    out = F.conv2d(rows.view(1, M, 1, C).permute(0, 3, 1, 2), weight[:, :, None, None], bias)
+    return out.permute(0, 2, 3, 1).reshape(*x.shape[:-1], weight.shape[0])
+
+
+class OneDNNLinear(nn.Linear):
+    """``nn.Linear`` (same parameters and keys) whose float32 CPU forward runs through
+    :func:`onednn_linear`.
+
+    CUDA, other dtypes, autocast, tracing (exported graphs keep the plain linear op),
+    ``torch.compile`` (whose CPU back end packs weights itself) and inputs of fewer than
+    ``min_rows`` rows use ``F.linear``.
+    """
+    min_rows = MIN_ROWS
+
+    def forward(self, x):
+        if (torch.jit.is_tracing() or torch.compiler.is_compiling() or x.device.type != 'cpu'
+                or x.dtype != torch.float32 or self.weight.dtype != torch.float32
+                or torch.is_autocast_enabled('cpu')
+                or x.numel() < self.min_rows * x.shape[-1]):
+            return F.linear(x, self.weight, self.bias)
+        return onednn_linear(x, self.weight, self.bias)
+
+
+class OneDNNMMCVLinear(OneDNNLinear, MMCVLinear):
+    """mmcv's ``Linear`` (used by its ``FFN``) converted like :class:`OneDNNLinear`."""
+
+
+_TO_ONEDNN = {nn.Linear: OneDNNLinear, MMCVLinear: OneDNNMMCVLinear}
+_TO_PLAIN = {converted: plain for plain, converted in _TO_ONEDNN.items()}
+
+
+def convert_linear_to_onednn(model, min_rows=MIN_ROWS):
+    """Route the float32 CPU GEMM of every ``nn.Linear``/mmcv ``Linear`` in ``model`` to
+    oneDNN, in place. Subclasses with their own behaviour (e.g. the output projection of
+    ``nn.MultiheadAttention``) are left alone.
+
+    Args:
+        model (nn.Module): Converted in place.
+        min_rows (int): Inputs with fewer rows keep ``F.linear``. Defaults to 512.
+
+    Returns:
+        nn.Module: ``model``.
+    """
+    if min_rows < 0:
+        raise ValueError(f'convert_linear_to_onednn: min_rows={min_rows} must be >= 0')
+    for module in model.modules():
+        if type(module) in _TO_ONEDNN:
+            module.__class__ = _TO_ONEDNN[type(module)]
+        if type(module) in _TO_PLAIN:
+            module.min_rows = min_rows
+    return model
+
+
+def convert_onednn_to_linear(model):
+    """Undo :func:`convert_linear_to_onednn`: plain ``nn.Linear``/mmcv ``Linear`` again,
+    in place. Returns ``model``."""
+    for module in model.modules():
+        if type(module) in _TO_PLAIN:
+            module.__class__ = _TO_PLAIN[type(module)]
+            module.__dict__.pop('min_rows', None)
+    return model
+
+
+def set_cpu_gemm(model, backend, min_rows=MIN_ROWS):
+    """Convert ``model`` to ``backend`` (``'blas'``: plain FCs, ``'onednn'``: see
+    :func:`convert_linear_to_onednn`); returns the number of FCs on oneDNN afterwards."""
+    if backend not in BACKENDS:
+        raise ValueError(f'CPU GEMM back end {backend!r} is not one of {BACKENDS}')
+    if backend == 'onednn':
+        convert_linear_to_onednn(model, min_rows)
+    else:
+        convert_onednn_to_linear(model)
+    return sum(isinstance(m, OneDNNLinear) for m in model.modules())
