@@ -1,0 +1,6 @@
+"""Training-loop pieces of the package (hooks, optimiser wrapper constructors), registered
+into mmengine's registries, which the OpenMMLab codebases' registries fall back to."""
+from .hooks import ILAJitterHook
+from .optimizers import ILAOptimWrapperConstructor
+
+__all__ = ['ILAJitterHook', 'ILAOptimWrapperConstructor']

@@ -1,0 +1,3 @@
+from .ila_jitter_hook import ILAJitterHook
+
+__all__ = ['ILAJitterHook']
