@@ -54,6 +54,10 @@ def test_text_tower_and_old_names_are_checked():
     with pytest.raises(ValueError, match='interactive_channels must be a positive multiple'):
         ILAViT(arch=TINY, interactive_channels=6)
     assert ILAViT.arch_settings_of('VIT-B16') == ILAViT.arch_settings_of('ViT-B/16')
+    with pytest.raises(ValueError, match=r"drop_path_rate must be a number in \[0, 1\], got '0.1'"):
+        ILAViT(arch=TINY, drop_path_rate='0.1')
+    with pytest.raises(ValueError, match='jitter_decay_start must be an epoch index >= 0'):
+        ILAViT(arch=TINY, jitter_decay_start=None)
 
 
 def test_initialisation_happens_in_init_weights():

@@ -122,6 +122,16 @@ class ILAViT(BaseBackbone):
         self.grid_size = s['image_size'] // s['patch_size']
         self.out_indices = self.parse_out_indices(out_indices, self.num_layers)
         self.frozen_stages = self.parse_frozen_stages(frozen_stages, self.num_layers)
+        for name, value, low, high in (('drop_path_rate', drop_path_rate, 0, 1),
+                                       ('jitter_scale', jitter_scale, 0, float('inf')),
+                                       ('jitter_decay', jitter_decay, 0, 1)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not low <= value <= high:
+                raise ValueError(f'ILAViT: {name} must be a number in [{low}, {high}], got '
+                                 f'{value!r}')
+        if not isinstance(jitter_decay_start, int) or jitter_decay_start < 0:
+            raise ValueError(f'ILAViT: jitter_decay_start must be an epoch index >= 0, got '
+                             f'{jitter_decay_start!r}')
         self.freeze_clip = freeze_clip
         self.base_jitter_scale = jitter_scale
         self.jitter_decay = jitter_decay
