@@ -19,7 +19,7 @@ model = dict(
         type='ILATextHead',
         num_classes=10,
         in_channels=64,
-        num_frames=16,
+        mit_frames=16,
         arch=tiny_clip,
         class_names='data/synthetic/label_map.txt',
         average_clips='prob'),
@@ -33,3 +33,4 @@ optim_wrapper = dict(
     constructor='ILAOptimWrapperConstructor',
     optimizer=dict(lr=3e-3, weight_decay=0.),
     paramwise_cfg=dict(_delete_=True, no_decay_keys=('positional_embedding', )))
+custom_hooks = [dict(type='ILAJitterHook')]  # jitter schedule of the interactive points

@@ -16,7 +16,7 @@ num_frames = 16
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
     cls_head=dict(
-        in_channels=512, num_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
+        in_channels=512, mit_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
 
 # the dataset pipelines, sampled and cropped for this model
 for _pipeline in (_base_.train_pipeline, _base_.val_pipeline, _base_.test_pipeline,

@@ -15,7 +15,7 @@ clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
 num_frames = 16
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(in_channels=512, num_frames=num_frames))
+    cls_head=dict(in_channels=512, mit_frames=num_frames))
 
 # the dataset pipelines, sampled and cropped for this model
 for _pipeline in (_base_.train_pipeline, _base_.val_pipeline, _base_.test_pipeline,

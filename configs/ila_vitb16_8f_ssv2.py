@@ -15,6 +15,6 @@ clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
 num_frames = 8
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(in_channels=512, num_frames=num_frames))
+    cls_head=dict(in_channels=512, mit_frames=num_frames))
 
 optim_wrapper = dict(accumulative_counts=4)  # 8 GPUs x 8 clips x 4 steps = 256

@@ -16,6 +16,6 @@ num_frames = 8
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
     cls_head=dict(
-        in_channels=512, num_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
+        in_channels=512, mit_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
 
 optim_wrapper = dict(accumulative_counts=4)  # 8 GPUs x 8 clips x 4 steps = 256

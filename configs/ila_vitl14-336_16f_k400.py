@@ -17,7 +17,7 @@ img_size = 336
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
     cls_head=dict(
-        in_channels=768, num_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
+        in_channels=768, mit_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
 
 # the dataset pipelines, sampled and cropped for this model (short side 384 for training)
 for _pipeline in (_base_.train_pipeline, _base_.train_dataloader.dataset.pipeline):

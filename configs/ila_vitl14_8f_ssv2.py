@@ -15,7 +15,7 @@ clip_checkpoint = 'checkpoints/clip/ViT-L-14.pt'
 num_frames = 8
 model = dict(
     backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(in_channels=768, num_frames=num_frames))
+    cls_head=dict(in_channels=768, mit_frames=num_frames))
 
 train_dataloader = dict(batch_size=4)
 val_dataloader = dict(batch_size=4)

@@ -12,7 +12,7 @@ from mmengine.hooks import Hook
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
 
-from mmvideomlp.engine.cpu_gemm_hook import CpuGemmHook, add_cpu_gemm_hook
+from mmvideomlp.engine.hooks.cpu_gemm_hook import CpuGemmHook, add_cpu_gemm_hook
 from mmvideomlp.utils.benchmark import recognizer_forward
 from mmvideomlp.utils.complexity import build_model_from_cfg
 from mmvideomlp.utils.cpu_gemm import (OneDNNLinear, convert_linear_to_onednn,

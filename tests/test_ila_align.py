@@ -53,6 +53,7 @@ def test_merge_rule():
 
 def test_points_start_at_centre_and_output_shapes():
     module = ILAAlignment(8, interactive='conv', channels=16)
+    module.init_weights()
     tokens = torch.randn(1 + 16, 2 * 5, 8)
     aligned, inter, loss, points = module(tokens, 5, (4, 4), jitter_scale=0.2)
     assert aligned.shape == inter.shape == tokens.shape
@@ -80,7 +81,9 @@ def test_alignment_loss_is_zero_for_identical_frames(training):
     assert module(torch.randn(17, 8, 8), 4, (4, 4), jitter)[2] > 1e-4
     # in the backbone: a static clip gives a zero loss in the first block (later blocks see
     # the zero-padded temporal convolution of the interactive path)
-    model = ILAViT(arch=TINY, interactive_channels=16).train(training)
+    model = ILAViT(arch=TINY, interactive_channels=16)
+    model.init_weights()
+    model.train(training)
     _, losses = model(torch.randn(2, 3, 1, 56, 56).expand(-1, -1, 4, -1, -1),
                       return_align_loss=True)
     assert losses.shape == (2, ) and losses[0].abs() < 1e-6
@@ -88,6 +91,7 @@ def test_alignment_loss_is_zero_for_identical_frames(training):
 
 def test_jitter_schedule_and_eval_without_jitter():
     model = ILAViT(arch=TINY, interactive_channels=16)
+    model.init_weights()
     for epoch, scale in [(0, 0.2), (29, 0.2), (30, 0.1), (31, 0.05), (39, 0.2 * 0.5**10)]:
         model.set_epoch(epoch)
         assert model.jitter_scale == pytest.approx(scale)

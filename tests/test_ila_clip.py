@@ -5,9 +5,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmvideomlp.converters.ila import convert_official
 from mmvideomlp.models.backbones.ila import ILAViT
 from mmvideomlp.models.heads.ila_head import ILATextHead
-from mmvideomlp.models.layers.ila_clip import CLIPTextTower, load_clip_state_dict, tokenize
+from mmvideomlp.models.layers.clip_text_tower import CLIPTextTower
+from mmvideomlp.utils.text import tokenize
+from mmvideomlp.weights import read_checkpoint
+
+
+def load_clip_state_dict(path):
+    """An OpenAI CLIP file as this package's recognizer keys, and its metadata."""
+    return convert_official(read_checkpoint(path))
 
 TINY = dict(image_size=56, patch_size=14, width=64, layers=2, heads=2, embed_dim=32,
             text_width=64, text_layers=2, text_heads=1)
@@ -98,11 +106,15 @@ def clip_files(tmp_path_factory):
 
 def test_torchscript_and_state_dict_read_alike(clip_files):
     sd, plain, archive = clip_files
-    a, b = load_clip_state_dict(plain), load_clip_state_dict(archive)
-    assert set(a) == set(b) == set(sd) - {'input_resolution', 'context_length', 'vocab_size'}
+    (a, meta_a), (b, meta_b) = load_clip_state_dict(plain), load_clip_state_dict(archive)
+    assert len(a) == len(sd) - 3  # input_resolution, context_length, vocab_size: metadata
+    assert set(a) == set(b) and all(k.startswith(('backbone.', 'cls_head.')) for k in a)
+    assert meta_a == meta_b == dict(input_resolution=56, context_length=77, vocab_size=49408,
+                                    source='OpenAI CLIP')
     assert all(t.dtype == torch.float32 for t in b.values() if t.is_floating_point())
     # the archive stored fp16, as the released ones do
-    torch.testing.assert_close(a['visual.proj'], b['visual.proj'], atol=1e-3, rtol=1e-3)
+    torch.testing.assert_close(a['backbone.proj'], b['backbone.proj'], atol=1e-3, rtol=1e-3)
+    torch.testing.assert_close(a['backbone.proj'], sd['visual.proj'])
 
 
 def test_missing_checkpoint_names_the_file(tmp_path):
@@ -129,13 +141,16 @@ def test_mismatched_clip_weights_are_refused_and_pos_embed_resized(clip_files, t
     bad = dict(sd)
     bad['visual.proj'] = torch.zeros(64, 16)
     torch.save(bad, tmp_path / 'bad.pth')
-    with pytest.raises(ValueError, match='shape mismatch for proj'):
+    with pytest.raises(ValueError, match=r'(?s)does not fit.*shape mismatch.*proj: checkpoint'):
         ILAViT(arch=TINY, pretrained=str(tmp_path / 'bad.pth')).init_weights()
     # a 112-pixel model from the 56-pixel weights: the position grid 4x4 -> 8x8
     torch.save(sd, tmp_path / 'ok.pth')
     big = ILAViT(arch=dict(TINY, image_size=112), pretrained=str(tmp_path / 'ok.pth'))
     big.init_weights()
     assert big.positional_embedding.shape == (65, 64)
+    assert [r[0] for r in big.load_report.resized] == ['positional_embedding']
+    assert all(k.split('.')[3].startswith(('message_', 'temporal_')) for k in big.load_report.new)
+    assert big.load_report.new and not big.load_report.missing
     torch.testing.assert_close(big.positional_embedding[0], sd['visual.positional_embedding'][0])
 
 
@@ -156,12 +171,13 @@ def test_tokenizer_round_trip():
 def test_text_branch_matches_text_tower_and_caches(clip_files, tmp_path):
     sd, plain, _ = clip_files
     names = ['moving left', 'moving right', 'growing']
-    head = ILATextHead(3, 32, names, num_frames=3, arch=TINY, pretrained=plain)
+    head = ILATextHead(3, 32, names, mit_frames=3, arch=TINY, pretrained=plain)
     head.init_weights()
     assert torch.equal(head.text_tokens, tokenize(names))
     tower = CLIPTextTower(64, 2, 1, 32)
-    tower.load_state_dict({k: v for k, v in load_clip_state_dict(plain).items()
-                           if not k.startswith(('visual.', 'logit_scale'))})
+    prefix = 'cls_head.text_encoder.'
+    tower.load_state_dict({k[len(prefix):]: v for k, v in load_clip_state_dict(plain)[0].items()
+                           if k.startswith(prefix)})
     with torch.no_grad():
         expected = tower(tokenize(names))
     feats = head.encode_text()

@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from mmvideomlp.converters.ila import convert_ila
+from mmvideomlp.converters.ila import convert_official
 
 TINY = dict(image_size=56, patch_size=14, width=64, layers=2, heads=1, embed_dim=64,
             text_width=64, text_layers=1, text_heads=1)
@@ -20,19 +20,21 @@ def build(head='text', **backbone):
     from mmaction.registry import MODELS
     init_default_scope('mmaction')
     if head == 'text':
-        cls_head = dict(type='ILATextHead', num_classes=4, in_channels=64, num_frames=4,
+        cls_head = dict(type='ILATextHead', num_classes=4, in_channels=64, mit_frames=4,
                         arch=TINY, class_names=NAMES, label_smooth_eps=0.1,
                         average_clips='prob')
     else:
-        cls_head = dict(type='ILALinearHead', num_classes=4, in_channels=64, num_frames=4,
+        cls_head = dict(type='ILALinearHead', num_classes=4, in_channels=64, mit_frames=4,
                         label_smooth_eps=0.1, average_clips='prob')
-    return MODELS.build(dict(
+    model = MODELS.build(dict(
         type='ILARecognizer',
         backbone=dict(type='ILAViT', arch=TINY, interactive='dsc' if head == 'text' else 'conv',
                       interactive_channels=16, **backbone),
         cls_head=cls_head,
         data_preprocessor=dict(type='ActionDataPreprocessor', mean=[123.675, 116.28, 103.53],
                                std=[58.395, 57.12, 57.375], format_shape='NCTHW')))
+    model.init_weights()
+    return model
 
 
 def batch(n=2, views=1):
@@ -101,19 +103,19 @@ def test_finetune_switch_and_optimiser_groups():
 
 
 def test_multi_view_prediction_and_jitter_epoch_from_runner():
-    from mmengine.logging import MessageHub
+    from types import SimpleNamespace
+
+    from mmvideomlp.engine.hooks import ILAJitterHook
     model = build().eval()
     with torch.no_grad():
         out = model(**model.data_preprocessor(batch(n=2, views=3), False), mode='predict')
     scores = torch.stack([o.pred_score for o in out])
     assert scores.shape == (2, 4)
     torch.testing.assert_close(scores.sum(1), torch.ones(2))  # mean of softmax over views
-    hub = MessageHub.get_current_instance()
-    hub.update_info('epoch', 31)
-    model.train()
-    model(**model.data_preprocessor(batch(), True), mode='loss')
+    ILAJitterHook().before_train_epoch(SimpleNamespace(model=model, epoch=31))
     assert model.backbone.jitter_scale == pytest.approx(0.05)
-    hub.runtime_info.pop('epoch')
+    with pytest.raises(TypeError, match='backbone has set_epoch'):
+        ILAJitterHook().before_train_epoch(SimpleNamespace(model=torch.nn.Linear(1, 1), epoch=0))
 
 
 def official_layout(model):
@@ -159,7 +161,7 @@ def test_converter_cli_round_trip(head, tmp_path, monkeypatch, capsys):
     for (k, a), b in zip(source.state_dict().items(), target.state_dict().values()):
         assert torch.equal(a, b), k
     with pytest.raises(KeyError, match='without a counterpart'):
-        convert_ila({**official, 'visual_extra.weight': torch.zeros(1)})
+        convert_official({**official, 'visual_extra.weight': torch.zeros(1)})
 
 
 CONFIGS = sorted(glob.glob(osp.join(osp.dirname(__file__), '..', 'configs', 'ila_*.py')))

@@ -24,7 +24,7 @@ def test_tiny_ila_learns_synthetic_temporal_order(synthetic_videos, tmp_path, on
     cfg.work_dir = str(tmp_path)
     cfg.randomness = dict(seed=0, deterministic=False)
     cfg.model.cls_head.class_names = osp.join(synthetic_videos, 'label_map.txt')
-    cfg.model.cls_head.num_frames = 8
+    cfg.model.cls_head.mit_frames = 8
     for split, loader in (('train', 'train_dataloader'), ('val', 'val_dataloader'),
                           ('train', 'test_dataloader')):  # test = accuracy on the training set
         dl = cfg[loader]
@@ -48,3 +48,4 @@ def test_tiny_ila_learns_synthetic_temporal_order(synthetic_videos, tmp_path, on
     metrics = runner.test()
     assert metrics['acc/top1'] >= 0.3, metrics  # chance is 0.1
     torch.testing.assert_close(torch.tensor(runner.model.backbone.jitter_scale), torch.tensor(0.2))
+    assert any(type(hook).__name__ == 'ILAJitterHook' for hook in runner.hooks)

@@ -8,7 +8,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from mmvideomlp.engine.cpu_gemm_hook import add_cpu_gemm_hook
+from mmvideomlp.engine.hooks.cpu_gemm_hook import add_cpu_gemm_hook
 from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 

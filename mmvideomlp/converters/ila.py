@@ -1,7 +1,13 @@
-"""ILA checkpoints: official (Francis-Rings/ILA) weights → this package.
+"""ILA checkpoints: official weights → this package's recognizer keys.
 
-The official model keeps OpenAI's CLIP key names and our modules keep the official
-names, so conversion is a prefix change plus validation:
+Two official sources share one key layout, OpenAI's CLIP names:
+
+* the ILA releases (Francis-Rings/ILA), CLIP plus the ILA modules, MIT, prompts or the
+  SSv2 classifier;
+* the OpenAI CLIP releases (TorchScript archives in fp16, or plain state dicts), which
+  initialise the visual tower and the text tower.
+
+Conversion is a prefix change plus validation:
 
 * ``visual.*`` → ``backbone.*`` (:class:`ILAViT`);
 * ``mit.classify_head.0.*`` → ``cls_head.norm.*``, ``mit.classify_head.2.*`` →
@@ -9,65 +15,87 @@ names, so conversion is a prefix change plus validation:
 * ``mit.*`` → ``cls_head.mit.*``; ``prompts_*`` → ``cls_head.prompts_*``;
 * CLIP text tower (``token_embedding``, ``positional_embedding``, ``transformer.*``,
   ``ln_final``, ``text_projection``) → ``cls_head.text_encoder.*``, ``logit_scale`` →
-  ``cls_head.logit_scale`` (K400 release, :class:`ILATextHead`).
+  ``cls_head.logit_scale`` (:class:`ILATextHead`);
+* ``input_resolution``, ``context_length``, ``vocab_size`` (OpenAI) → metadata.
 
 Any other key is an error, never dropped silently.
 """
+import os
+import os.path as osp
 from collections import OrderedDict
 
 import torch
 
+from ..weights.io import read_checkpoint, unwrap_state_dict
+
 TEXT_KEYS = ('token_embedding.', 'positional_embedding', 'transformer.', 'ln_final.',
              'text_projection')
-DROPPED = ('input_resolution', 'context_length', 'vocab_size')
+META_KEYS = ('input_resolution', 'context_length', 'vocab_size')
+# What to put where a CLIP checkpoint is missing (nothing is downloaded at run time).
+MISSING_CLIP_HINT = ('put the OpenAI CLIP weights there (the released files are ViT-B-32.pt, '
+                     'ViT-B-16.pt, ViT-L-14.pt, ViT-L-14-336px.pt: TorchScript archives, or '
+                     'plain state dicts) or set the `pretrained` path in the config; nothing is '
+                     'downloaded at run time')
 
 
-def unwrap_state_dict(checkpoint):
-    """The weights of an official checkpoint (``ckpt['model']``), a ``state_dict`` wrapper
-    or a flat dict, without a DDP ``module.`` prefix."""
-    state = checkpoint
-    for key in ('model', 'state_dict'):
-        if isinstance(state, dict) and isinstance(state.get(key), dict):
-            state = state[key]
-            break
-    if not isinstance(state, dict):
-        raise TypeError(f'ILA checkpoint: expected a dict, got {type(state).__name__}')
-    return OrderedDict((k[len('module.'):] if k.startswith('module.') else k, v)
-                       for k, v in state.items())
+def is_official(state_dict):
+    """Whether ``state_dict`` has the official (OpenAI CLIP) key layout."""
+    return any(k.startswith('visual.') or k == 'logit_scale' for k in state_dict)
 
 
-def convert_ila(state_dict):
-    """Rename an official ILA state dict to this package's recognizer keys.
+def _new_key(key):
+    if key.startswith('visual.'):
+        return 'backbone.' + key[len('visual.'):]
+    if key.startswith('mit.classify_head.0.'):
+        return 'cls_head.norm.' + key[len('mit.classify_head.0.'):]
+    if key.startswith('mit.classify_head.2.'):
+        return 'cls_head.fc_cls.' + key[len('mit.classify_head.2.'):]
+    if key.startswith(('mit.', 'prompts_')):
+        return 'cls_head.' + key
+    if key.startswith(TEXT_KEYS):
+        return 'cls_head.text_encoder.' + key
+    if key == 'logit_scale':
+        return 'cls_head.logit_scale'
+    return None
+
+
+def convert_official(checkpoint):
+    """An official ILA or OpenAI CLIP checkpoint as this package's recognizer weights.
+
+    Args:
+        checkpoint (dict): As loaded (weights under ``model`` for the ILA releases, or
+            flat), e.g. by :func:`~mmvideomlp.weights.read_checkpoint`.
 
     Returns:
-        OrderedDict: ``backbone.*`` / ``cls_head.*`` weights (BN buffers included).
+        tuple[OrderedDict, dict]: ``backbone.*`` / ``cls_head.*`` weights in float32 (BN
+        buffers included) and metadata: ``source`` (``'ILA release'`` or
+        ``'OpenAI CLIP'``) and OpenAI's ``input_resolution``, ``context_length``,
+        ``vocab_size`` where present.
 
     Raises:
         KeyError: listing keys that have no counterpart.
     """
-    out, unknown = OrderedDict(), []
-    for key, value in state_dict.items():
-        if key in DROPPED:
+    state = unwrap_state_dict(checkpoint)
+    out, meta, unknown = OrderedDict(), {}, []
+    for key, value in state.items():
+        if key in META_KEYS:
+            meta[key] = int(value)
             continue
-        if key.startswith('visual.'):
-            new = 'backbone.' + key[len('visual.'):]
-        elif key.startswith('mit.classify_head.0.'):
-            new = 'cls_head.norm.' + key[len('mit.classify_head.0.'):]
-        elif key.startswith('mit.classify_head.2.'):
-            new = 'cls_head.fc_cls.' + key[len('mit.classify_head.2.'):]
-        elif key.startswith(('mit.', 'prompts_')):
-            new = 'cls_head.' + key
-        elif key.startswith(TEXT_KEYS):
-            new = 'cls_head.text_encoder.' + key
-        elif key == 'logit_scale':
-            new = 'cls_head.logit_scale'
-        else:
+        new = _new_key(key)
+        if new is None:
             unknown.append(key)
             continue
-        out[new] = value
+        out[new] = value.float() if value.is_floating_point() else value
     if unknown:
         raise KeyError(f'official ILA checkpoint has keys without a counterpart: {unknown}')
-    return out
+    ila = any('.message_' in k or k.startswith('cls_head.mit.') for k in out)
+    meta['source'] = 'ILA release' if ila else 'OpenAI CLIP'
+    return out, meta
+
+
+def convert_if_official(state_dict):
+    """Loading hook: official layouts converted, this package's returned unchanged."""
+    return convert_official(state_dict)[0] if is_official(state_dict) else state_dict
 
 
 def describe(state_dict):
@@ -77,24 +105,27 @@ def describe(state_dict):
     width = state_dict['backbone.conv1.weight'].shape[0]
     patch = state_dict['backbone.conv1.weight'].shape[-1]
     grid = round((state_dict['backbone.positional_embedding'].shape[0] - 1)**0.5)
+    text = f'ViT width {width}, {layers} layers, patch {patch}, input {grid * patch}'
+    if 'cls_head.mit.positional_embedding' not in state_dict:
+        return text + (', text tower' if 'cls_head.logit_scale' in state_dict else '')
     frames = state_dict['cls_head.mit.positional_embedding'].shape[1]
     dsc = any('interactive_block.0.depthwise_conv' in k for k in keys)
     if 'cls_head.fc_cls.weight' in state_dict:
         head = f'linear head, {state_dict["cls_head.fc_cls.weight"].shape[0]} classes'
     else:
         head = 'text head' + (' with prompts' if any('prompts_' in k for k in keys) else '')
-    return (f'ViT width {width}, {layers} layers, patch {patch}, input {grid * patch}, '
-            f'{frames} frames, interactive block {"dsc (K400)" if dsc else "conv (SSv2)"}, '
-            f'{head}')
+    return (f'{text}, {frames} frames, interactive block '
+            f'{"dsc (K400)" if dsc else "conv (SSv2)"}, {head}')
 
 
 def convert_file(src, dst):
-    """Convert the official checkpoint ``src`` and save ``{'state_dict', 'meta'}`` to ``dst``."""
-    import os
-    import os.path as osp
-    checkpoint = torch.load(src, map_location='cpu', weights_only=False)
-    state = convert_ila(unwrap_state_dict(checkpoint))
+    """Convert the official checkpoint ``src`` and save ``{'state_dict', 'meta'}`` to ``dst``.
+
+    Returns:
+        tuple[OrderedDict, dict]: See :func:`convert_official`.
+    """
+    state, meta = convert_official(read_checkpoint(src))
     if osp.dirname(dst):
         os.makedirs(osp.dirname(dst), exist_ok=True)
-    torch.save(dict(state_dict=state, meta=dict(converted_from=osp.basename(src))), dst)
-    return state
+    torch.save(dict(state_dict=state, meta=dict(meta, converted_from=osp.basename(src))), dst)
+    return state, meta

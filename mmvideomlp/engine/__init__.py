@@ -1,3 +1,6 @@
-from .cpu_gemm_hook import CpuGemmHook
+"""Training-loop pieces of the package (hooks, optimiser wrapper constructors), registered
+into mmengine's registries, which the OpenMMLab codebases' registries fall back to."""
+from .hooks import CpuGemmHook, ILAJitterHook
+from .optimizers import ILAOptimWrapperConstructor
 
-__all__ = ['CpuGemmHook']
+__all__ = ['CpuGemmHook', 'ILAJitterHook', 'ILAOptimWrapperConstructor']

@@ -30,7 +30,7 @@ def read_checkpoint(path, map_location='cpu'):
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
     try:
-        return torch.load(path, map_location=map_location, weights_only=False)
+        checkpoint = torch.load(path, map_location=map_location, weights_only=False)
     except (pickle.UnpicklingError, EOFError, UnicodeDecodeError, zipfile.BadZipFile,
             RuntimeError) as error:
         try:  # TorchScript archives (e.g. OpenAI's CLIP releases)
@@ -40,6 +40,9 @@ def read_checkpoint(path, map_location='cpu'):
         raise ValueError(f'{path} is not a PyTorch checkpoint ({type(error).__name__}: '
                          f'{str(error).splitlines()[0] if str(error) else "unreadable"})'
                          ) from None
+    if isinstance(checkpoint, torch.jit.ScriptModule):  # torch.load dispatches TorchScript
+        return checkpoint.state_dict()
+    return checkpoint
 
 
 def unwrap_state_dict(checkpoint):

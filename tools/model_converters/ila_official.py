@@ -1,4 +1,5 @@
-"""Convert an official ILA checkpoint (Francis-Rings/ILA) for this package.
+"""Convert an official ILA checkpoint (Francis-Rings/ILA) or an OpenAI CLIP release for
+this package.
 
 Example:
     python tools/model_converters/ila_official.py k400_B_16_16_rel.pth \
@@ -15,8 +16,8 @@ def main():
     parser.add_argument('src', help='official checkpoint (weights under ckpt["model"])')
     parser.add_argument('dst', help='output file (mmengine checkpoint with state_dict)')
     args = parser.parse_args()
-    state = convert_file(args.src, args.dst)
-    print(f'{len(state)} tensors: {describe(state)}')
+    state, meta = convert_file(args.src, args.dst)
+    print(f'{meta["source"]}, {len(state)} tensors: {describe(state)}')
     print(f'saved to {args.dst}')
 
 

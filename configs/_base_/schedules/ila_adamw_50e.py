@@ -37,3 +37,6 @@ param_scheduler = [
          begin=0, end=max_epochs, convert_to_iter_based=True)
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=256)
+
+# jitter of the interactive points: 0.2, halved every epoch from epoch 30 (ILAViT.set_epoch)
+custom_hooks = [dict(type='ILAJitterHook')]

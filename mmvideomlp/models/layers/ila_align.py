@@ -5,11 +5,12 @@
 checkpoints come from: the aligned features are sum-pooled into tokens that only feed a
 cosine loss; temporal information reaches each CLIP block through the merged masked map
 ``G`` and the interactive features ``I`` (added by zero-initialised projections in
-:class:`~mmvideomlp.models.backbones.ila.ILABlock`).
+:class:`~mmvideomlp.models.layers.ila_block.ILABlock`).
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmcv.cnn import build_norm_layer
 
 # The training jitter of every interactive point, in (x, y) order, times the jitter scale.
 JITTER_OFFSETS = ((0, 0), (0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1))
@@ -61,16 +62,20 @@ def alignment_loss(tokens_pre, tokens_cur):
     return F.cosine_embedding_loss(a, b, a.new_ones(a.shape[0]))
 
 
-class DepthSeparableConv(nn.Module):
-    """Depth-wise 3x3 conv, BN, ReLU, then point-wise conv, BN, ReLU (K400 variant)."""
+def _norm(norm_cfg, channels):
+    return build_norm_layer(norm_cfg, channels)[1]
 
-    def __init__(self, in_channels, out_channels):
+
+class DepthSeparableConv(nn.Module):
+    """Depth-wise 3x3 conv, norm, ReLU, then point-wise conv, norm, ReLU (K400 variant)."""
+
+    def __init__(self, in_channels, out_channels, norm_cfg=dict(type='BN')):
         super().__init__()
         self.depthwise_conv = nn.Sequential(
             nn.Conv2d(in_channels, in_channels, 3, padding=1, groups=in_channels),
-            nn.BatchNorm2d(in_channels), nn.ReLU())
+            _norm(norm_cfg, in_channels), nn.ReLU())
         self.pointwise_conv = nn.Sequential(
-            nn.Conv2d(in_channels, out_channels, 1), nn.BatchNorm2d(out_channels), nn.ReLU())
+            nn.Conv2d(in_channels, out_channels, 1), _norm(norm_cfg, out_channels), nn.ReLU())
 
     def forward(self, x):
         return self.pointwise_conv(self.depthwise_conv(x))
@@ -88,6 +93,7 @@ class ILAAlignment(nn.Module):
             Defaults to ``'dsc'``.
         channels (int): Width C of the interactive features (the halves feed the
             temporal conv; the prediction head uses C/2 and C/4). Defaults to 256.
+        norm_cfg (dict): Norm after each convolution. Defaults to BN (the released code).
 
     Shapes:
         tokens ``(L, N*T, D)`` with L = 1 + h*w (CLS first, patches row-major) →
@@ -95,38 +101,43 @@ class ILAAlignment(nn.Module):
         (``x, y`` in the earlier frame, then in the later one).
     """
 
-    def __init__(self, dim, interactive='dsc', channels=256):
+    def __init__(self, dim, interactive='dsc', channels=256, norm_cfg=dict(type='BN')):
         super().__init__()
-        if channels % 4:
-            raise ValueError(f'ILA interactive channels must be a multiple of 4, got {channels}')
+        if not isinstance(channels, int) or channels <= 0 or channels % 4:
+            raise ValueError(f'ILA interactive_channels must be a positive multiple of 4, got '
+                             f'{channels!r}')
         half = channels // 2
         if interactive == 'dsc':
             self.interactive_block = nn.Sequential(
-                DepthSeparableConv(2 * dim, channels), nn.Conv2d(channels, channels, 3, padding=1),
-                nn.BatchNorm2d(channels), nn.ReLU())
+                DepthSeparableConv(2 * dim, channels, norm_cfg),
+                nn.Conv2d(channels, channels, 3, padding=1), _norm(norm_cfg, channels), nn.ReLU())
         elif interactive == 'conv':
             self.interactive_block = nn.Sequential(
-                nn.Conv2d(2 * dim, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU(),
-                nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU())
+                nn.Conv2d(2 * dim, channels, 3, padding=1), _norm(norm_cfg, channels), nn.ReLU(),
+                nn.Conv2d(channels, channels, 3, padding=1), _norm(norm_cfg, channels), nn.ReLU())
         else:
             raise ValueError(f"ILA interactive must be 'dsc' or 'conv', got {interactive!r}")
         # Indices follow the official nn.Sequential so that its checkpoints load as they are.
         self.prediction_block = nn.Sequential(
-            nn.Conv2d(channels, half, 3, padding=1), nn.BatchNorm2d(half), nn.MaxPool2d(2),
-            nn.ReLU(), nn.Conv2d(half, half, 3, padding=1), nn.BatchNorm2d(half),
+            nn.Conv2d(channels, half, 3, padding=1), _norm(norm_cfg, half), nn.MaxPool2d(2),
+            nn.ReLU(), nn.Conv2d(half, half, 3, padding=1), _norm(norm_cfg, half),
             nn.MaxPool2d(2), nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(1),
             nn.Conv1d(half, half // 2, 1, groups=2), nn.ReLU(),
             nn.Conv1d(half // 2, 4, 1, groups=2), nn.Tanh())
-        nn.init.zeros_(self.prediction_block[12].weight)  # points start at the grid centre
-        nn.init.zeros_(self.prediction_block[12].bias)
         self.conv = nn.Conv3d(half, half, (3, 1, 1), padding=(1, 0, 0))
         self.fc = nn.Linear(half, dim)
         self.register_buffer('jitter_offsets', torch.tensor(JITTER_OFFSETS, dtype=torch.float),
                              persistent=False)
 
-    def forward(self, tokens, num_frames, grid, jitter_scale=None):
+    def init_weights(self):
+        """Zero last point layer: every point starts at the grid centre."""
+        nn.init.zeros_(self.prediction_block[12].weight)
+        nn.init.zeros_(self.prediction_block[12].bias)
+
+    def forward(self, tokens, clip_len, grid, jitter_scale=None):
+        """``clip_len``: frames T per clip; ``grid``: patch grid ``(h, w)``."""
         L, NT, D = tokens.shape
-        T, (h, w) = num_frames, grid
+        T, (h, w) = clip_len, grid
         N, P = NT // T, T - 1
         tokens = tokens.view(L, N, T, D)
         cls, patches = tokens[:1], tokens[1:]  # (1, N, T, D), (hw, N, T, D)

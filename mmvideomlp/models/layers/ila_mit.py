@@ -15,7 +15,7 @@ class MultiframeIntegrationTransformer(nn.Module):
     """Temporal transformer over per-frame embeddings.
 
     Args:
-        num_frames (int): Frames T of the learnt positional embedding.
+        num_positions (int): Length (in frames) of the learnt positional embedding.
         embed_dim (int): Embedding width E (heads = E / 64).
         layers (int): Blocks. Defaults to 1 (the released models).
 
@@ -24,11 +24,18 @@ class MultiframeIntegrationTransformer(nn.Module):
         embedding linearly over time.
     """
 
-    def __init__(self, num_frames, embed_dim, layers=1):
+    def __init__(self, num_positions, embed_dim, layers=1):
         super().__init__()
-        self.positional_embedding = nn.Parameter(torch.empty(1, num_frames, embed_dim))
-        self.resblocks = nn.Sequential(*[
-            ResidualAttentionBlock(embed_dim, max(1, embed_dim // 64)) for _ in range(layers)])
+        heads = max(1, embed_dim // 64)
+        if embed_dim % heads:
+            raise ValueError(f'MIT: embed_dim={embed_dim} must be divisible by its {heads} '
+                             f'heads (embed_dim // 64)')
+        self.positional_embedding = nn.Parameter(torch.zeros(1, num_positions, embed_dim))
+        self.resblocks = nn.Sequential(
+            *[ResidualAttentionBlock(embed_dim, heads) for _ in range(layers)])
+
+    def init_weights(self):
+        """X-CLIP's initialisation: truncated normal (std 0.02), zero biases."""
         trunc_normal_(self.positional_embedding, std=0.02)
         for m in self.modules():
             if isinstance(m, nn.Linear):

@@ -63,10 +63,16 @@ class VideoSpecificPrompt(nn.Module):
 
     def __init__(self, embed_dim, layers=2, alpha=0.1):
         super().__init__()
+        if embed_dim % max(1, embed_dim // 64):
+            raise ValueError(f'VideoSpecificPrompt: embed_dim={embed_dim} must be divisible by '
+                             f'its {max(1, embed_dim // 64)} heads (embed_dim // 64)')
         self.norm = nn.LayerNorm(embed_dim)
         self.decoder = nn.ModuleList(
             [PromptGeneratorLayer(embed_dim, max(1, embed_dim // 64)) for _ in range(layers)])
         self.alpha = nn.Parameter(torch.full((embed_dim, ), float(alpha)))
+
+    def init_weights(self):
+        """X-CLIP's initialisation of the linear layers (``alpha`` keeps its value)."""
         for m in self.modules():
             if isinstance(m, nn.Linear):
                 trunc_normal_(m.weight, std=0.02)

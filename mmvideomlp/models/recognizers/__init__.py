@@ -1,0 +1,3 @@
+from .ila_recognizer import ILARecognizer
+
+__all__ = ['ILARecognizer']

@@ -5,7 +5,6 @@
 sum over blocks of the cosine alignment loss (weight 1 in the released code).
 """
 from mmaction.models.recognizers import Recognizer3D
-from mmengine.logging import MessageHub
 
 from ...registry import register_model
 
@@ -14,9 +13,8 @@ from ...registry import register_model
 class ILARecognizer(Recognizer3D):
     """:class:`mmaction.models.Recognizer3D` that adds ``loss_align`` in training.
 
-    Before each training forward it passes the runner's current epoch to
-    ``backbone.set_epoch`` (jitter schedule of the interactive points), so the schedule
-    also holds after resuming.
+    The jitter schedule of the interactive points follows the runner's epoch through
+    :class:`~mmvideomlp.engine.hooks.ILAJitterHook`.
 
     Args:
         align_loss_weight (float): Weight of the summed alignment losses. Defaults to 1.
@@ -27,18 +25,10 @@ class ILARecognizer(Recognizer3D):
         super().__init__(*args, **kwargs)
         self.align_loss_weight = align_loss_weight
 
-    def _sync_epoch(self):
-        hub = MessageHub.get_current_instance()
-        epoch = hub.runtime_info.get('epoch')
-        if epoch is not None and hasattr(self.backbone, 'set_epoch'):
-            self.backbone.set_epoch(epoch)
-
     def extract_feat(self, inputs, stage='neck', data_samples=None, test_mode=False):
         if test_mode:
             return super().extract_feat(inputs, stage, data_samples, test_mode)
         inputs = inputs.view((-1, ) + inputs.shape[2:])
-        if self.training:
-            self._sync_epoch()
         x, align_losses = self.backbone(inputs, return_align_loss=True)
         kwargs = dict()
         if stage == 'backbone':

@@ -3,8 +3,8 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
-from ..registry import register_hook
-from ..utils.cpu_gemm import BACKENDS, MIN_ROWS, set_cpu_gemm
+from ...registry import register_hook
+from ...utils.cpu_gemm import BACKENDS, MIN_ROWS, set_cpu_gemm
 
 
 @register_hook

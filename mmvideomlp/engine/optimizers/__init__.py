@@ -1,0 +1,3 @@
+from .ila_optim_wrapper_constructor import ILAOptimWrapperConstructor
+
+__all__ = ['ILAOptimWrapperConstructor']
