@@ -51,7 +51,7 @@ FAMILIES = {
         special={'temporal_skip_fc.weight': 0., 'temporal_skip_align_fc.weight': 0.}),
 }
 # families on the shared contract (mmvideomlp.models.backbones.base.BaseBackbone)
-FAMILY_NAMES = []
+FAMILY_NAMES = ['PosMLP']
 
 
 def build(name, **kwargs):

@@ -26,7 +26,7 @@ def randomise(module, seed=0, scale=0.2):
 
 @pytest.mark.parametrize('block_type', ['parallel', 'sequential', 'joint', 'spatial'])
 def test_block_types(block_type):
-    block = PosMLPBlock(8, block_type, window_size=2, groups=2, num_frames=4,
+    block = PosMLPBlock(8, block_type, window_size=2, groups=2, max_frames=4,
                         temporal_window=2,
                         init_cfg=dict(type='TruncNormal', layer='Linear', std=.02, bias=0.))
     block.init_weights()
