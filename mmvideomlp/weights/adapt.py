@@ -71,14 +71,14 @@ def window_candidates(like, num_tokens=None, table_rows=None):
     limit = num_tokens or table_rows
     if limit is None:
         return []
-    t_range = [1] if like[0] == 1 else range(1, limit + 1)
-    h_range = [1] if like[1] == 1 else range(1, limit + 1)
+    # sizes an axis can have: divisors of the token count with 2w - 1 dividing the rows
+    sizes = [w for w in range(1, limit + 1)
+             if (num_tokens is None or num_tokens % w == 0) and
+             (table_rows is None or table_rows % (2 * w - 1) == 0)]
     found = []
-    for t in t_range:
-        for h in h_range:
-            w_range = [h] if like[1] == like[2] else \
-                ([1] if like[2] == 1 else range(1, limit + 1))
-            for w in w_range:
+    for t in ([1] if like[0] == 1 else sizes):
+        for h in ([1] if like[1] == 1 else sizes):
+            for w in ([h] if like[1] == like[2] else ([1] if like[2] == 1 else sizes)):
                 if num_tokens is not None and t * h * w != num_tokens:
                     continue
                 if table_rows is not None and \
