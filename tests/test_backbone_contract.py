@@ -50,8 +50,7 @@ FAMILIES = {
         stages=3, channels=[32, 32, 32],
         special={'temporal_skip_fc.weight': 0., 'temporal_skip_align_fc.weight': 0.}),
 }
-# families on the shared contract (mmvideomlp.models.backbones.base.BaseBackbone)
-FAMILY_NAMES = ['ILAViT', 'MorphMLP', 'VAST']
+FAMILY_NAMES = sorted(FAMILIES)
 
 
 def build(name, **kwargs):

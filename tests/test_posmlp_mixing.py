@@ -8,8 +8,8 @@ import torch
 
 from mmvideomlp.models.layers.posmlp_block import PoSGU, PoSTGU, PoTGU
 from mmvideomlp.models.layers.posmlp_mixing import (QuadraticPositionMixing,
-                                                    RelativePositionMixing,
-                                                    resize_relative_position_table)
+                                                    RelativePositionMixing)
+from mmvideomlp.weights.adapt import resize_relative_position_table
 
 
 def offset_rows(window):

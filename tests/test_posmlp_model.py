@@ -26,7 +26,7 @@ def randomise(module, seed=0, scale=0.2):
 
 @pytest.mark.parametrize('block_type', ['parallel', 'sequential', 'joint', 'spatial'])
 def test_block_types(block_type):
-    block = PosMLPBlock(8, block_type, window_size=2, groups=2, num_frames=4,
+    block = PosMLPBlock(8, block_type, window_size=2, groups=2, max_frames=4,
                         temporal_window=2,
                         init_cfg=dict(type='TruncNormal', layer='Linear', std=.02, bias=0.))
     block.init_weights()
@@ -232,3 +232,75 @@ def test_configs_build(repo_root, name, scope, params):
     assert type(model.backbone).__name__ == 'PosMLP'
     if params is not None:
         assert sum(p.numel() for p in model.parameters()) == params
+
+
+def test_official_video_checkpoint_loads_as_pretrained(tmp_path):
+    source = randomise(PosMLP(TINY, num_frames=4)).eval()
+    official = to_official_video({'backbone.' + k: v for k, v in source.state_dict().items()})
+    path = tmp_path / 'checkpoint_epoch_00060.pyth'
+    torch.save({'model_state': official, 'epoch': 60}, path)
+    model = PosMLP(TINY, num_frames=4, pretrained=str(path))
+    model.init_weights()
+    assert model.load_report.complete
+    for key, value in source.state_dict().items():
+        assert torch.equal(model.state_dict()[key], value), key
+
+
+SPATIAL = {**TINY, 'block_types': 'spatial', 'pos_type': 'gqpe', 'design': 'image'}
+
+
+def test_frame_counts_are_checked():
+    for bad in (None, 0, -2, 1.5, '16', True):
+        with pytest.raises(ValueError, match=rf'num_frames must be a positive int .*got '
+                                             rf'{re.escape(repr(bad))}'):
+            PosMLP(TINY, num_frames=bad)
+    assert PosMLP(SPATIAL, num_frames=None).num_frames is None  # no block mixes time
+    with pytest.raises(ValueError, match=r'temporal_windows of the joint stage 1 .*got 0'):
+        PosMLP({**TINY, 'block_types': 'joint'}, num_frames=4, temporal_windows=0)
+    video = PosMLP(TINY, num_frames=4).eval()
+    with pytest.raises(ValueError, match=r'built for num_frames=4 .*clip of 6 frames; build '
+                                         r'it with num_frames=6'):
+        video(torch.randn(1, 3, 6, 16, 16))
+    with pytest.raises(TypeError, match='num_frames was renamed max_frames'):
+        PosMLPBlock(8, 'parallel', window_size=2, groups=2, num_frames=4)
+
+
+def test_image_arch_refuses_videos():
+    with pytest.raises(ValueError, match=r"arch 't' has only spatial blocks .*'spatial'.*"
+                                         r"refuses the video of shape \(1, 3, 4, 64, 64\).*"
+                                         r"arch 's16'.*'parallel', 'sequential' or 'joint'"):
+        PosMLP('t', num_frames=None).eval()(torch.randn(1, 3, 4, 64, 64))
+    from mmaction.registry import MODELS
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    cfg = dict(type='Recognizer3D', backbone=dict(type='PosMLP', arch=SPATIAL),
+               cls_head=dict(type='TokenNormHead', num_classes=5, in_channels=32))
+    recognizer = MODELS.build(cfg).eval()
+    with pytest.raises(ValueError, match="arch 'custom' has only spatial blocks"):
+        recognizer(torch.randn(1, 1, 3, 4, 32, 32), mode='tensor')
+    # frames of a 2-D recognizer are images
+    assert PosMLP(SPATIAL).eval()(torch.randn(4, 3, 32, 32))[0].shape == (4, 32, 1, 1)
+
+
+def test_bad_widths_and_channels_are_named():
+    with pytest.raises(ValueError, match=r'stage 2: embed_dims x mlp_ratios = 16 x 2 = 32 .*'
+                                         r'\(16, the gated channels\) divisible by groups=3'):
+        PosMLP({**TINY, 'groups': [2, 3, 4, 8]}, num_frames=4)
+    with pytest.raises(TypeError, match=r"mlp_ratios must be positive numbers, got '2'"):
+        PosMLP({**TINY, 'mlp_ratios': '2'}, num_frames=4)
+    with pytest.raises(ValueError, match=r'depths must be a list of positive ints'):
+        PosMLP({**TINY, 'depths': [1, 0, 1, 1]}, num_frames=4)
+    with pytest.raises(ValueError, match=r'input has 1 channels .*in_channels=3'):
+        PosMLP(TINY, num_frames=4)(torch.randn(1, 1, 4, 16, 16))
+
+
+def test_default_drop_path_is_zero_and_configs_keep_theirs(repo_root):
+    from mmengine.config import Config
+    assert PosMLP(TINY, num_frames=4).drop_path_rates(0., 3) == [0., 0., 0.]
+    assert not any(type(m).__name__ == 'DropPath' for m in PosMLP('s16').modules())
+    for name, rate in [('posmlp_s16_ssv1.py', .1), ('posmlp_s16-sequential_ssv1.py', .1),
+                       ('posmlp_s16-joint_ssv1.py', .1), ('posmlp_s16_ssv2.py', .3),
+                       ('posmlp_s16_k400.py', .1), ('posmlp_t_in1k.py', .1),
+                       ('posmlp_s_in1k.py', .1), ('upernet_posmlp_t_ade20k.py', .3)]:
+        cfg = Config.fromfile(f'{repo_root}/configs/{name}')
+        assert cfg.model.backbone.drop_path_rate == rate, name

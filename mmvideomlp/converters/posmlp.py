@@ -10,57 +10,57 @@ state_dict (``backbone.`` + ``head.fc.``).
 Besides renaming: token biases ``[1, L, 1]`` → ``[L]``; 2-D convolution weights of the
 image model gain a time axis of 1; the official persistent relative-position index
 buffers are checked against the index this package computes and dropped.
+
+Each ``convert_posmlp_*`` function takes a flat state dict and returns ``(state_dict,
+meta)``; :class:`~mmvideomlp.models.backbones.posmlp.PosMLP` uses them to load official
+checkpoints directly (``pretrained=``/``init_cfg``).
 """
 import re
 from collections import OrderedDict
 
 import torch
 
-from ..models.layers.posmlp_mixing import infer_window, relative_position_index
+from ..models.layers.posmlp_mixing import relative_position_index
+from ..weights.adapt import window_candidates
+from ..weights.io import read_checkpoint, strip_prefix, unwrap_state_dict
 
 __all__ = ['convert_posmlp_official', 'convert_posmlp_video', 'convert_posmlp_image',
-           'convert_file']
+           'convert_file', 'official_kind', 'detect_kind', 'OFFICIAL_CONVERTERS']
 
 
-def _unwrap(checkpoint):
-    if not isinstance(checkpoint, dict):
-        raise TypeError(f'expected a checkpoint dict, got {type(checkpoint)}')
-    for key in ('model_state', 'state_dict_ema', 'state_dict', 'model'):
-        if isinstance(checkpoint.get(key), dict):
-            return checkpoint[key]
-    return checkpoint
-
-
-def detect_kind(state_dict):
-    """``'video'`` (PosMLP-Video), ``'image'`` (PosMLP) or ValueError."""
+def official_kind(state_dict):
+    """``'video'`` (PosMLP-Video), ``'image'`` (PosMLP) or None (another layout)."""
     keys = list(state_dict)
     if any(re.match(r'(module\.)?blocks\d+\.\d+\.(t_)?fc\.encoder\.', k) for k in keys):
         return 'video'
     if any(re.match(r'(module\.)?levels\.\d+\.encoder\.\d+\.', k) for k in keys):
         return 'image'
-    raise ValueError('not an official PosMLP-Video or PosMLP checkpoint: no '
-                     '"blocks*.t_fc.encoder" or "levels.*.encoder" keys')
+    return None
+
+
+def detect_kind(state_dict):
+    """``'video'`` (PosMLP-Video), ``'image'`` (PosMLP) or ValueError."""
+    kind = official_kind(state_dict)
+    if kind is None:
+        raise ValueError('not an official PosMLP-Video or PosMLP checkpoint: no '
+                         '"blocks*.t_fc.encoder" or "levels.*.encoder" keys')
+    return kind
 
 
 def _check_index(key, index, bias_table):
     """The official index buffer must equal ours for the window its table implies."""
     like = (2, 1, 1) if index.dim() == 3 else (1, 2, 2)  # temporal [T, T, 1], spatial [L, L]
     index = index.reshape(index.shape[0], -1)
-    windows = infer_window(like, index.shape[0], bias_table.shape[0])
+    windows = window_candidates(like, index.shape[0], bias_table.shape[0])
     if len(windows) != 1 or not torch.equal(index.long(),
                                             relative_position_index(windows[0])):
         raise ValueError(f'{key}: the relative-position index does not match the official '
                          'formula for its window; this checkpoint comes from other code')
 
 
-def _strip_module(state_dict):
-    return OrderedDict((k[len('module.'):] if k.startswith('module.') else k, v)
-                       for k, v in state_dict.items())
-
-
 def convert_posmlp_video(state_dict):
-    """Official ``PosMLP_Video`` state_dict → Recognizer3D state_dict."""
-    state_dict = _strip_module(state_dict)
+    """Official ``PosMLP_Video`` state_dict → ``(Recognizer3D state_dict, meta)``."""
+    state_dict = strip_prefix(state_dict, 'module.', keep_others=True)
     out = OrderedDict()
     for key, value in state_dict.items():
         if key.endswith('relative_position_index'):
@@ -85,7 +85,7 @@ def convert_posmlp_video(state_dict):
                 value = value.reshape(-1)
             new = 'backbone.' + new
         out[new] = value
-    return out
+    return out, dict(kind='video', source='PosMLP_Video (PySlowFast)')
 
 
 _IMAGE_RULES = [
@@ -102,8 +102,8 @@ _IMAGE_BRANCH = {'.fc.proj_c_e.': '.fc.fc1.', '.fc.proj_c_s.': '.fc.fc2.',
 
 
 def convert_posmlp_image(state_dict, num_stages=4):
-    """Official image ``PosMLP`` state_dict → mmpretrain ImageClassifier state_dict."""
-    state_dict = _strip_module(state_dict)
+    """Official image ``PosMLP`` state_dict → ``(ImageClassifier state_dict, meta)``."""
+    state_dict = strip_prefix(state_dict, 'module.', keep_others=True)
     out = OrderedDict()
     for key, value in state_dict.items():
         if key.endswith('rel_indices'):  # GQPE offset features, recomputed
@@ -137,31 +137,32 @@ def convert_posmlp_image(state_dict, num_stages=4):
         if value.dim() == 4 and new.endswith('.weight'):  # Conv2d → Conv3d (1, k, k)
             value = value.unsqueeze(2)
         out['backbone.' + new] = value
-    return out
+    return out, dict(kind='image', source='PosMLP (timm)')
+
+
+OFFICIAL_CONVERTERS = dict(video=convert_posmlp_video, image=convert_posmlp_image)
 
 
 def convert_posmlp_official(checkpoint, kind='auto'):
-    """Convert a loaded official checkpoint; returns ``(state_dict, kind)``."""
-    state_dict = _unwrap(checkpoint)
+    """Convert a loaded official checkpoint (wrapped or flat); returns
+    ``(state_dict, meta)`` with ``meta['kind']`` ``'video'`` or ``'image'``."""
+    state_dict = unwrap_state_dict(checkpoint)
     if kind == 'auto':
-        kind = detect_kind(_strip_module(state_dict))
-    if kind == 'video':
-        return convert_posmlp_video(state_dict), kind
-    if kind == 'image':
-        return convert_posmlp_image(state_dict), kind
-    raise ValueError(f"kind must be 'auto', 'video' or 'image', got {kind!r}")
+        kind = detect_kind(state_dict)
+    if kind not in OFFICIAL_CONVERTERS:
+        raise ValueError(f"kind must be 'auto', 'video' or 'image', got {kind!r}")
+    return OFFICIAL_CONVERTERS[kind](state_dict)
 
 
 def convert_file(src, dst, kind='auto'):
-    """Load ``src`` (path or URL), convert, save ``dict(state_dict=..., meta=...)``."""
+    """Load ``src`` (path or URL), convert, save ``dict(state_dict=..., meta=...)``;
+    returns ``(state_dict, kind)``."""
     import os.path as osp
 
     from mmengine.utils import mkdir_or_exist
-    from mmengine.runner import CheckpointLoader
 
-    checkpoint = CheckpointLoader.load_checkpoint(src, map_location='cpu')
-    state_dict, kind = convert_posmlp_official(checkpoint, kind)
+    state_dict, meta = convert_posmlp_official(read_checkpoint(src), kind)
+    kind = meta['kind']
     mkdir_or_exist(osp.dirname(osp.abspath(dst)))
-    torch.save(dict(state_dict=state_dict, meta=dict(converted_from=str(src), kind=kind)),
-               dst)
+    torch.save(dict(state_dict=state_dict, meta=dict(converted_from=str(src), **meta)), dst)
     return state_dict, kind

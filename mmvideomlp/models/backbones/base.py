@@ -61,14 +61,18 @@ class BaseBackbone(BaseModule):
             ``init_cfg=dict(type='Pretrained', checkpoint=pretrained)``.
         init_cfg (dict | list[dict], optional): Layer-wise init configs replace
             :attr:`default_init_cfg`; ``Pretrained`` entries are added to it.
+        default_init_cfg (list[dict], optional): This instance's default initialisation
+            instead of the class's :attr:`default_init_cfg` (for classes whose designs
+            initialise differently).
     """
     arch_zoo = {}
     essential_keys = ()
     optional_keys = {}
     default_init_cfg = []
 
-    def __init__(self, norm_eval=False, with_cp=False, pretrained=None, init_cfg=None):
-        super().__init__(init_cfg=self._merge_init_cfg(init_cfg, pretrained))
+    def __init__(self, norm_eval=False, with_cp=False, pretrained=None, init_cfg=None,
+                 default_init_cfg=None):
+        super().__init__(init_cfg=self._merge_init_cfg(init_cfg, pretrained, default_init_cfg))
         self.norm_eval = norm_eval
         self.with_cp = with_cp
         self.load_report = None
@@ -175,13 +179,13 @@ class BaseBackbone(BaseModule):
 
     # ------------------------------------------------------------------ weights
     @classmethod
-    def _merge_init_cfg(cls, init_cfg, pretrained):
+    def _merge_init_cfg(cls, init_cfg, pretrained, default=None):
         cfgs = [] if init_cfg is None else (
             [init_cfg] if isinstance(init_cfg, dict) else list(init_cfg))
         if pretrained is not None:
             cfgs.append(dict(type='Pretrained', checkpoint=pretrained))
         if all(_is_pretrained(cfg) for cfg in cfgs):
-            cfgs = copy.deepcopy(cls.default_init_cfg) + cfgs
+            cfgs = copy.deepcopy(cls.default_init_cfg if default is None else default) + cfgs
         return cfgs or None
 
     def init_weights(self):

@@ -12,7 +12,6 @@ window they mix over:
   offset table).
 """
 import torch.nn as nn
-import torch.utils.checkpoint as cp
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
@@ -42,18 +41,19 @@ class PosGatingUnit(BaseModule):
 class PoTGU(PosGatingUnit):
     """Temporal positional gating unit: LRPE over all frames of each location.
 
-    The window is the whole clip, so the table (``2 * num_frames - 1`` offsets) serves
-    clips of at most ``num_frames`` frames (shorter ones use its central part); a longer
+    The window is the whole clip, so the table (``2 * max_frames - 1`` offsets) serves
+    clips of at most ``max_frames`` frames (shorter ones use its central part); a longer
     clip raises.
 
     Args:
-        num_frames (int): Frames the table is built for (official ``WIN_SIZE_T``).
+        max_frames (int): Frames the table serves (official ``WIN_SIZE_T``; the
+            backbone's ``num_frames``).
         groups (int): Channel groups.
         table_init_std (float): See :class:`RelativePositionMixing`. Defaults to 0.
     """
 
-    def __init__(self, num_frames, groups, table_init_std=0.):
-        super().__init__(RelativePositionMixing((num_frames, 1, 1), groups, whole_axes=(0, ),
+    def __init__(self, max_frames, groups, table_init_std=0.):
+        super().__init__(RelativePositionMixing((max_frames, 1, 1), groups, whole_axes=(0, ),
                                                 table_init_std=table_init_std, name='PoTGU'))
 
 
@@ -120,6 +120,10 @@ class PosMLPBranch(BaseModule):
         hidden = int(embed_dims * mlp_ratio)
         if hidden % 2:
             raise ValueError(f'PosMLPBranch: mlp_ratio * embed_dims must be even, got {hidden}')
+        if (hidden // 2) % unit.pos.groups:
+            raise ValueError(f'PosMLPBranch: the gated half of embed_dims x mlp_ratio = '
+                             f'{embed_dims} x {mlp_ratio} ({hidden // 2} channels) cannot '
+                             f'form {unit.pos.groups} channel groups')
         self.norm = build_norm_layer(norm_cfg, embed_dims)[1]
         self.fc1 = nn.Linear(embed_dims, hidden)
         self.act = build_activation_layer(act_cfg)
@@ -148,14 +152,16 @@ class PosMLPBlock(BaseModule):
       ``x + DropPath(S(x))``.
 
     ``T``, ``S`` and ``ST`` are :class:`PosMLPBranch` es with PoTGU, PoSGU and PoSTGU
-    (submodules ``t_fc``, ``fc`` and ``st_fc``).
+    (submodules ``t_fc``, ``fc`` and ``st_fc``). Gradient checkpointing is the backbone's
+    (:meth:`~mmvideomlp.models.backbones.base.BaseBackbone.run_block`).
 
     Args:
         embed_dims (int): Channels.
         block_type (str): One of :data:`BLOCK_TYPES`.
         window_size (int): Spatial window side.
         groups (int): Channel groups of every unit.
-        num_frames (int, optional): Frames of the PoTGU table (parallel/sequential).
+        max_frames (int, optional): Frames served by the PoTGU table (parallel and
+            sequential blocks).
         temporal_window (int, optional): Frames per PoSTGU window (joint).
         mlp_ratio (float): Branch expansion. Defaults to 2.
         pos_type (str): Spatial mixing, ``'lrpe'`` or ``'gqpe'``. Defaults to ``'lrpe'``.
@@ -163,7 +169,6 @@ class PosMLPBlock(BaseModule):
         drop (float): Dropout after each branch. Defaults to 0.
         table_init_std (float): LRPE table init std (0 = official zeros). Defaults to 0.
         norm_cfg (dict): Branch norms. Defaults to LN with eps 1e-5.
-        with_cp (bool): Gradient checkpointing of the whole block. Defaults to False.
     """
 
     def __init__(self,
@@ -171,7 +176,7 @@ class PosMLPBlock(BaseModule):
                  block_type='parallel',
                  window_size=14,
                  groups=8,
-                 num_frames=None,
+                 max_frames=None,
                  temporal_window=None,
                  mlp_ratio=2.,
                  pos_type='lrpe',
@@ -179,30 +184,37 @@ class PosMLPBlock(BaseModule):
                  drop=0.,
                  table_init_std=0.,
                  norm_cfg=dict(type='LN', eps=1e-5),
-                 with_cp=False,
-                 init_cfg=None):
+                 init_cfg=None,
+                 **renamed):
+        if 'num_frames' in renamed:
+            raise TypeError('PosMLPBlock: num_frames was renamed max_frames (frames served '
+                            'by the PoTGU table)')
+        if renamed:
+            raise TypeError(f'PosMLPBlock: unexpected arguments {sorted(renamed)}')
         super().__init__(init_cfg=init_cfg)
         if block_type not in BLOCK_TYPES:
-            raise ValueError(f'block_type must be one of {BLOCK_TYPES}, got {block_type!r}')
+            raise ValueError(f'PosMLPBlock: block_type must be one of {BLOCK_TYPES}, got '
+                             f'{block_type!r}')
         self.block_type = block_type
-        self.with_cp = with_cp
 
         def branch(unit):
             return PosMLPBranch(embed_dims, unit, mlp_ratio, drop, norm_cfg)
 
         if block_type in ('parallel', 'sequential'):
-            if num_frames is None:
-                raise ValueError(f'a {block_type} block needs num_frames (PoTGU table size)')
-            self.t_fc = branch(PoTGU(num_frames, groups, table_init_std))
+            if max_frames is None:
+                raise ValueError(f'PosMLPBlock: a {block_type} block needs max_frames (frames '
+                                 'served by the PoTGU table)')
+            self.t_fc = branch(PoTGU(max_frames, groups, table_init_std))
         if block_type == 'joint':
             if temporal_window is None:
-                raise ValueError('a joint block needs temporal_window (PoSTGU window)')
+                raise ValueError('PosMLPBlock: a joint block needs temporal_window (frames '
+                                 'of a PoSTGU window)')
             self.st_fc = branch(PoSTGU(temporal_window, window_size, groups, table_init_std))
         else:
             self.fc = branch(PoSGU(window_size, groups, pos_type, table_init_std))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
-    def _forward(self, x):
+    def forward(self, x):
         if self.block_type == 'parallel':
             return x + self.drop_path(self.fc(x) + self.t_fc(x))
         if self.block_type == 'sequential':
@@ -211,8 +223,3 @@ class PosMLPBlock(BaseModule):
         if self.block_type == 'joint':
             return x + self.drop_path(self.st_fc(x))
         return x + self.drop_path(self.fc(x))
-
-    def forward(self, x):
-        if self.with_cp and x.requires_grad:
-            return cp.checkpoint(self._forward, x, use_reentrant=False)
-        return self._forward(x)

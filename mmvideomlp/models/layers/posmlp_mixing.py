@@ -23,6 +23,9 @@ import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmengine.model.weight_init import trunc_normal_
 
+from ...weights.adapt import (pick_window, resize_relative_position_table, resize_token_bias,
+                              window_candidates)
+
 AXES = ('temporal', 'height', 'width')
 
 
@@ -68,79 +71,6 @@ def sub_window_tokens(window_size, sub_window):
     return inside.nonzero().squeeze(1)
 
 
-def _resize_grid(grid, size, align_corners):
-    """Resize the 3 leading axes of ``grid`` (..., channels last) by linear interpolation.
-
-    An axis resized to 1 keeps its centre entry (``align_corners``, tables) or its mean.
-    """
-    for k, n in enumerate(size):
-        if grid.shape[k] == n:
-            continue
-        if n == 1:
-            centre = (grid.shape[k] - 1) // 2
-            grid = grid.narrow(k, centre, 1) if align_corners else grid.mean(k, keepdim=True)
-    if tuple(grid.shape[:3]) == tuple(size):
-        return grid
-    x = grid.permute(3, 0, 1, 2).unsqueeze(0).float()
-    x = F.interpolate(x, size=tuple(size), mode='trilinear', align_corners=True)
-    return x[0].permute(1, 2, 3, 0).to(grid.dtype)
-
-
-def resize_relative_position_table(table, src_window, dst_window):
-    """Resize an LRPE table ``(prod(2w-1), groups)`` from one window to another.
-
-    The table is a grid over relative offsets ``-(w-1) .. (w-1)`` per axis; it is
-    interpolated linearly with the extreme offsets aligned (``align_corners``), so offset
-    0 stays at the centre and offsets scale with the window (as relative-position tables
-    are resized for Swin). Resizing to the same window returns ``table`` unchanged.
-    """
-    src_window, dst_window = as_window(src_window), as_window(dst_window)
-    if src_window == dst_window:
-        return table
-    src = [2 * w - 1 for w in src_window]
-    dst = [2 * w - 1 for w in dst_window]
-    if table.shape[0] != math.prod(src):
-        raise ValueError(f'a table for window {src_window} has {math.prod(src)} rows, '
-                         f'got {tuple(table.shape)}')
-    grid = table.reshape(*src, table.shape[1])
-    return _resize_grid(grid, dst, align_corners=True).reshape(math.prod(dst), -1)
-
-
-def resize_token_bias(bias, src_window, dst_window):
-    """Resize a per-token bias ``(L,)`` of a window by linear interpolation."""
-    src_window, dst_window = as_window(src_window), as_window(dst_window)
-    if src_window == dst_window:
-        return bias
-    grid = bias.reshape(*src_window, 1)
-    return _resize_grid(grid, dst_window, align_corners=False).reshape(-1)
-
-
-def infer_window(like, num_tokens=None, table_rows=None):
-    """Windows ``(t, h, w)`` with ``num_tokens`` tokens and/or ``table_rows`` offsets.
-
-    Axes of size 1 in ``like`` stay 1; when ``like`` is square in space the candidates
-    are too. Returns the list of candidates (the caller decides what is ambiguous).
-    """
-    limit = num_tokens or table_rows
-    if limit is None:
-        return []
-    t_range = [1] if like[0] == 1 else range(1, limit + 1)
-    h_range = [1] if like[1] == 1 else range(1, limit + 1)
-    found = []
-    for t in t_range:
-        for h in h_range:
-            w_range = [h] if like[1] == like[2] else \
-                ([1] if like[2] == 1 else range(1, limit + 1))
-            for w in w_range:
-                if num_tokens is not None and t * h * w != num_tokens:
-                    continue
-                if table_rows is not None and \
-                        (2 * t - 1) * (2 * h - 1) * (2 * w - 1) != table_rows:
-                    continue
-                found.append((t, h, w))
-    return found
-
-
 class PositionalMixing(nn.Module):
     """Windowed, channel-grouped token mixing with a generated ``L x L`` matrix.
 
@@ -178,6 +108,10 @@ class PositionalMixing(nn.Module):
         self.name = name
         self.num_tokens = math.prod(self.window_size)
         self.token_bias = nn.Parameter(torch.zeros(self.num_tokens))
+
+    def init_weights(self):
+        """The token bias starts at zero (official)."""
+        nn.init.zeros_(self.token_bias)
 
     def mixing_weights(self, window):
         """The ``(L, L, groups)`` mixing matrix of the leading sub-window ``window``."""
@@ -237,28 +171,52 @@ class PositionalMixing(nn.Module):
             out = out[:, :T, :H, :W]
         return out
 
-    # ---- loading weights trained for another window -------------------------------
-    def _source_window(self, prefix, num_tokens, table_rows=None):
-        found = infer_window(self.window_size, num_tokens, table_rows)
-        if len(found) != 1:
-            what = f'{num_tokens} token biases' + \
-                ('' if table_rows is None else f' and a table of {table_rows} rows')
-            raise ValueError(
-                f'{prefix}: cannot tell which window a checkpoint with {what} was trained '
-                f'for (candidates {found}); this model uses window {self.window_size}')
-        return found[0]
+    # ---- weights trained for another window ---------------------------------------
+    resizable = ('token_bias', )
 
-    def _resize_checkpoint(self, state_dict, prefix):
-        key = prefix + 'token_bias'
-        if key in state_dict and state_dict[key].numel() != self.num_tokens:
-            src = self._source_window(prefix, state_dict[key].numel())
-            state_dict[key] = resize_token_bias(state_dict[key].reshape(-1), src,
-                                                self.window_size)
-            print_log(f'{key}: resized from window {src} to {self.window_size}',
-                      logger='current')
+    def source_window(self, where, num_tokens=None, table_rows=None):
+        """The window a checkpoint's token bias (``num_tokens``) and/or table
+        (``table_rows``) were trained for; ValueError naming ``where`` when none or several
+        equally likely windows fit."""
+        window = pick_window(self.window_size, num_tokens, table_rows)
+        if window is None:
+            what = ' and '.join(
+                ([f'{num_tokens} token biases'] if num_tokens is not None else []) +
+                ([f'a table of {table_rows} rows'] if table_rows is not None else []))
+            raise ValueError(
+                f'{where}: cannot tell which window a checkpoint with {what} was trained for '
+                f'(candidates {window_candidates(self.window_size, num_tokens, table_rows)}); '
+                f'this model uses window {self.window_size}')
+        return window
+
+    def adapt_tensor(self, name, value, where, num_tokens=None, table_rows=None):
+        """``(tensor, description)``: the checkpoint tensor ``name`` (one of
+        :attr:`resizable`) of another window resized to this module's window
+        (:mod:`mmvideomlp.weights.adapt`); ``num_tokens``/``table_rows`` of the same
+        checkpoint help to tell the source window."""
+        if name != 'token_bias':
+            raise KeyError(f'{where}: {name} is not resizable')
+        src = self.source_window(where, value.numel(), table_rows)
+        return (resize_token_bias(value.reshape(-1), src, self.window_size),
+                f'token bias of window {src} resized to {self.window_size}')
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        self._resize_checkpoint(state_dict, prefix)
+        # checkpoints of another window (plain load_state_dict, e.g. a whole recognizer
+        # loaded by mmengine): resized here; the backbone's loader resizes them earlier
+        # and reports them (PosMLP.adapt_weight)
+        own = dict(self.named_parameters(recurse=False))
+        sizes = {}
+        for name in self.resizable:
+            value = state_dict.get(prefix + name)
+            if value is not None:
+                sizes[name] = value.numel() if name == 'token_bias' else value.shape[0]
+        for name in self.resizable:
+            key = prefix + name
+            if key in state_dict and state_dict[key].shape != own[name].shape:
+                state_dict[key], how = self.adapt_tensor(
+                    name, state_dict[key], key, sizes.get('token_bias'),
+                    sizes.get('relative_position_bias_table'))
+                print_log(f'{key}: {how}', logger='current')
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def extra_repr(self):
@@ -280,7 +238,8 @@ class RelativePositionMixing(PositionalMixing):
 
     Weights trained for another window (e.g. 16 → 32 frames, another spatial window) are
     resized by linear interpolation of the table and token bias when loaded (see
-    :func:`resize_relative_position_table`); a table that matches no window raises.
+    :func:`mmvideomlp.weights.adapt.resize_relative_position_table`); a table that matches
+    no window raises.
 
     Args:
         window_size (int | tuple[int]): ``(wt, wh, ww)``.
@@ -301,8 +260,13 @@ class RelativePositionMixing(PositionalMixing):
                              relative_position_index(self.window_size), persistent=False)
 
     def init_weights(self):
+        """Zero table (official) or truncated normal with ``table_init_std``; zero token
+        bias."""
+        super().init_weights()
         if self.table_init_std > 0:
             trunc_normal_(self.relative_position_bias_table, std=self.table_init_std)
+        else:
+            nn.init.zeros_(self.relative_position_bias_table)
 
     def mixing_weights(self, window):
         index = self.relative_position_index
@@ -312,24 +276,18 @@ class RelativePositionMixing(PositionalMixing):
         L = index.shape[0]
         return self.relative_position_bias_table[index.view(-1)].view(L, L, self.groups)
 
-    def _resize_checkpoint(self, state_dict, prefix):
-        key = prefix + 'relative_position_bias_table'
-        bias_key = prefix + 'token_bias'
-        table = state_dict.get(key)
-        if table is not None and table.shape != self.relative_position_bias_table.shape:
-            if table.dim() != 2 or table.shape[1] != self.groups:
-                raise ValueError(f'{key}: checkpoint table {tuple(table.shape)} has another '
-                                 f'number of channel groups than the model ({self.groups})')
-            bias = state_dict.get(bias_key)
-            src = self._source_window(prefix, None if bias is None else bias.numel(),
-                                      table.shape[0])
-            state_dict[key] = resize_relative_position_table(table, src, self.window_size)
-            print_log(f'{key}: resized from window {src} to {self.window_size} by linear '
-                      'interpolation', logger='current')
-            if bias is not None and bias.numel() != self.num_tokens:
-                state_dict[bias_key] = resize_token_bias(bias.reshape(-1), src,
-                                                         self.window_size)
-        super()._resize_checkpoint(state_dict, prefix)
+    resizable = ('relative_position_bias_table', 'token_bias')
+
+    def adapt_tensor(self, name, value, where, num_tokens=None, table_rows=None):
+        if name != 'relative_position_bias_table':
+            return super().adapt_tensor(name, value, where, num_tokens, table_rows)
+        if value.dim() != 2 or value.shape[1] != self.groups:
+            raise ValueError(f'{where}: checkpoint table {tuple(value.shape)} has another '
+                             f'number of channel groups than the model ({self.groups})')
+        src = self.source_window(where, num_tokens, value.shape[0])
+        return (resize_relative_position_table(value, src, self.window_size),
+                f'relative-position table of window {src} resized to {self.window_size} '
+                '(linear)')
 
 
 class QuadraticPositionMixing(PositionalMixing):
@@ -358,10 +316,18 @@ class QuadraticPositionMixing(PositionalMixing):
             raise ValueError(f'{name}: quadratic positional mixing is spatial only, got '
                              f'window {window_size}')
         super().__init__(window_size, groups, (), name)
-        self.attention_centers = nn.Parameter(torch.zeros(groups, 2).normal_(0, init_std))
-        spreads = torch.eye(2).repeat(groups, 1, 1)
-        self.attention_spreads = nn.Parameter(spreads + torch.zeros_like(spreads).normal_(
-            0, init_std))
+        self.init_std = init_std
+        self.attention_centers = nn.Parameter(torch.zeros(groups, 2))
+        self.attention_spreads = nn.Parameter(torch.eye(2).repeat(groups, 1, 1))
+
+    def init_weights(self):
+        """Centres ``N(0, init_std²)``, spreads ``I + N(0, init_std²)`` (official); zero
+        token bias."""
+        super().init_weights()
+        with torch.no_grad():
+            self.attention_centers.normal_(0, self.init_std)
+            self.attention_spreads.copy_(torch.eye(2) + torch.randn_like(
+                self.attention_spreads) * self.init_std)
 
     def mixing_weights(self, window):
         coords = window_coords(window).to(self.attention_centers.device)
