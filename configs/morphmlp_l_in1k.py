@@ -10,6 +10,8 @@ _base_ = [
     'mmpretrain::_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
+# labels checked against the head's num_classes at the start of a run
+custom_hooks = [dict(type='DataCheckHook')]
 
 model = dict(
     backbone=dict(arch='l', drop_path_rate=0.4),

@@ -56,6 +56,7 @@ param_scheduler = [
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
-custom_hooks = [dict(type='EMAHook', momentum=1 - 0.99992, priority='ABOVE_NORMAL')]
+custom_hooks = [dict(type='EMAHook', momentum=1 - 0.99992, priority='ABOVE_NORMAL'),
+                dict(type='DataCheckHook')]
 # (8 GPUs) x (128 images per GPU)
 auto_scale_lr = dict(base_batch_size=1024)

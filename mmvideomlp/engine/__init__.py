@@ -1,0 +1,3 @@
+from .data_check_hook import DataCheckHook
+
+__all__ = ['DataCheckHook']
