@@ -27,6 +27,7 @@ from mmengine.logging import print_log
 
 # pipeline steps that read the file; a failure in them makes a video "unreadable"
 READ_STEP_SUFFIXES = ('Init', 'Decode')
+MAX_RESAMPLES = 100
 
 
 class VideoReadError(RuntimeError):
@@ -63,9 +64,8 @@ def _failing_step(err):
 class _CheckedListMixin:
     """Checks of the list and of every sample; see the module docstring."""
 
-    def _init_checks(self, skip_unreadable, max_skip_ratio):
+    def _init_checks(self, skip_unreadable):
         self.skip_unreadable = skip_unreadable
-        self.max_skip_ratio = max_skip_ratio
         self.unreadable_log = None  # set by DataCheckHook
         self._unreadable = {}  # file -> error, in this process
 
@@ -148,15 +148,14 @@ class _CheckedListMixin:
             return super().__getitem__(idx)
         if not self._fully_initialized:
             self.full_init()
-        limit = max(1, int(self.max_skip_ratio * len(self)))
-        for _ in range(limit + 1):
+        for _ in range(MAX_RESAMPLES + 1):
             data = self.prepare_data(idx)
             if data is not None:
                 return data
             idx = random.randrange(len(self))
         raise VideoReadError(
-            f'more than {limit} unreadable videos in a row in {self.ann_file} (max_skip_ratio='
-            f'{self.max_skip_ratio}); skipped so far: {sorted(self._unreadable)}')
+            f'{MAX_RESAMPLES + 1} unreadable videos in a row in {self.ann_file}; skipped so '
+            f'far: {sorted(self._unreadable)}')
 
 
 def _with_context(err, context):
@@ -170,8 +169,7 @@ def _with_context(err, context):
 
 
 def _checked_init(kwargs):
-    return dict(skip_unreadable=kwargs.pop('skip_unreadable', False),
-                max_skip_ratio=kwargs.pop('max_skip_ratio', 0.1))
+    return dict(skip_unreadable=kwargs.pop('skip_unreadable', False))
 
 
 def _video_sample(dataset, fields):
@@ -201,9 +199,8 @@ _DOC_ARGS = """
             model's number of classes at the start of a run).
         skip_unreadable (bool): replace a video that cannot be read by another random index
             (logged, listed in :attr:`unreadable` and in ``unreadable_log``) instead of
-            raising ``VideoReadError``. Defaults to False.
-        max_skip_ratio (float): more unreadable videos in a row than this fraction of the
-            dataset is an error. Defaults to 0.1.
+            raising ``VideoReadError``; more than 100 in a row are an error. Defaults to
+            False.
         **kwargs: the arguments of the stock dataset.
 """
 

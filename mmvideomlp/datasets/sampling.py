@@ -9,8 +9,8 @@ sample exactly as the stock ones and apply an explicit policy to short videos:
   frames the clip needs;
 * ``'loop'`` (``CheckedSampleFrames`` only): mmaction2's looping, with a warning naming the
   file (once per file and process);
-* ``'pad'``: the last frame repeated (``CheckedSampleFrames``) or frames repeated in order
-  (``CheckedUniformSample``), with the same warning.
+* ``'pad'``: the clip padded with its last sampled frame (``CheckedSampleFrames``) or frames
+  repeated in order (``CheckedUniformSample``), with the same warning.
 """
 from mmaction.datasets.transforms import SampleFrames, UniformSample
 from mmaction.registry import TRANSFORMS
@@ -31,6 +31,7 @@ class _ShortClipPolicy:
     """The check shared by the samplers; subclasses define :meth:`needed_frames`."""
 
     policies = SHORT_CLIP_POLICIES
+    pad_action = 'padded with the last sampled one'
 
     def _init_policy(self, short_clip):
         if short_clip not in self.policies:
@@ -52,7 +53,7 @@ class _ShortClipPolicy:
                 f'{type(self).__name__}')
         if source not in self._warned:
             self._warned.add(source)
-            action = 'looped' if self.short_clip == 'loop' else 'padded by repeating frames'
+            action = 'looped' if self.short_clip == 'loop' else self.pad_action
             print_log(f'{type(self).__name__}: {what}: frames {action} '
                       f'(short_clip={self.short_clip!r})', logger='current', level=30)
 
@@ -63,7 +64,7 @@ class CheckedSampleFrames(_ShortClipPolicy, SampleFrames):
 
     Args:
         short_clip (str): ``'error'`` (default), ``'loop'`` (mmaction2's behaviour, warned)
-            or ``'pad'`` (the last frame repeated, warned).
+            or ``'pad'`` (the last sampled frame repeated, warned).
         **kwargs: the arguments of ``SampleFrames`` (``clip_len``, ``frame_interval``,
             ``num_clips``, ``test_mode``...); ``out_of_bound_opt`` is set by ``short_clip``.
     """
@@ -99,6 +100,7 @@ class CheckedUniformSample(_ShortClipPolicy, UniformSample):
     """
 
     policies = ('error', 'pad')
+    pad_action = 'repeated in order'
 
     def __init__(self, *args, short_clip='error', **kwargs):
         self._init_policy(short_clip)
