@@ -28,8 +28,10 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(batch_size=128, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline))
+train_dataloader = dict(batch_size=128,
+                        dataset=dict(type='CheckedImageNet', pipeline=train_pipeline))
+val_dataloader = dict(batch_size=128,
+                      dataset=dict(type='CheckedImageNet', pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
 base_lr = 2e-3

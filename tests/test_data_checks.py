@@ -132,7 +132,7 @@ def test_training_run_skips_and_reports_unreadable_videos(bad_videos, tmp_path):
                    'train_dataloader.dataset.skip_unreadable=True', 'train_cfg.max_epochs=2',
                    'train_cfg.val_interval=2', 'train_dataloader.batch_size=6')
     files = sorted(osp.join(bad_videos, n) for n in ('text.mp4', 'truncated.mp4'))
-    assert f'2 unreadable train video(s) skipped so far' in out
+    assert '2 unreadable train video(s) skipped so far' in out
     assert ', '.join(files) in out
     [summary] = glob.glob(str(work / '*' / 'unreadable_videos.txt'))
     with open(summary) as f:
@@ -281,6 +281,12 @@ def test_empty_or_missing_list_names_the_file(bad_videos, tmp_path):
         _dataset(str(empty), bad_videos)
     with pytest.raises(FileNotFoundError, match='annotation list not found: .*nothere.txt'):
         _dataset(str(tmp_path / 'nothere.txt'), bad_videos)
+    from mmengine.registry import DefaultScope
+    from mmpretrain.registry import DATASETS
+    with DefaultScope.overwrite_default_scope('mmpretrain'), \
+            pytest.raises(ValueError, match=f'CheckedImageNet: {empty} has no samples'):
+        DATASETS.build(dict(type='CheckedImageNet', data_root=str(tmp_path), split='val',
+                            ann_file=empty.name, pipeline=[]))
     bad = _write_list(tmp_path / 'bad.txt', ['a.mp4 3', 'b.mp4 x'])
     with pytest.raises(ValueError, match=f"{bad}, line 2: cannot read 'b.mp4 x'"):
         _dataset(bad, bad_videos)
@@ -313,7 +319,9 @@ def test_every_config_loads_and_uses_the_checks(path):
     if cfg.default_scope == 'mmseg':
         return
     assert 'DataCheckHook' in [h['type'] for h in cfg.get('custom_hooks', [])]
-    if cfg.default_scope != 'mmaction':
+    if cfg.default_scope == 'mmpretrain':
+        assert {cfg[f'{s}_dataloader'].dataset.type for s in ('train', 'val', 'test')} == {
+            'CheckedImageNet'}
         return
     assert cfg.model.data_preprocessor.type == 'CheckedActionDataPreprocessor'
     for split in ('train', 'val', 'test'):
