@@ -8,6 +8,12 @@ _base_ = [
     'mmpretrain::_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
+# labels checked against the head's num_classes at the start of a run
+custom_hooks = [dict(type='DataCheckHook')]
+# ImageNet with a named error for a missing or empty list
+train_dataloader = dict(dataset=dict(type='CheckedImageNet'))
+val_dataloader = dict(dataset=dict(type='CheckedImageNet'))
+test_dataloader = val_dataloader
 
 model = dict(
     backbone=dict(arch='small', drop_path_rate=0.3),

@@ -10,13 +10,15 @@ _base_ = [
     'mmpretrain::_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
+# labels checked against the head's num_classes at the start of a run
+custom_hooks = [dict(type='DataCheckHook')]
 
 model = dict(
     backbone=dict(arch='s', drop_path_rate=0.1),
     head=dict(in_channels=784))
 # 8 GPUs x 128 images
-train_dataloader = dict(batch_size=128)
-val_dataloader = dict(batch_size=128)
+train_dataloader = dict(batch_size=128, dataset=dict(type='CheckedImageNet'))
+val_dataloader = dict(batch_size=128, dataset=dict(type='CheckedImageNet'))
 test_dataloader = val_dataloader
 # DeiT trains with mixed precision: add --amp to tools/train.py on GPUs
 optim_wrapper = dict(

@@ -23,7 +23,7 @@ model = dict(
         num_frames=16),
     cls_head=dict(type='TokenNormHead', num_classes=10, in_channels=224,
                   average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor', mean=[0., 0., 0.],
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[0., 0., 0.],
                            std=[30., 30., 30.], format_shape='NCTHW'))
 
 # labels: 0 left, 1 right, 2 up, 3 down, 4 clockwise, 5 anticlockwise, 6 growing,

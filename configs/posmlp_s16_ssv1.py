@@ -19,7 +19,7 @@ model = dict(
                 dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
             ])))
 
-dataset_type = 'RawframeDataset'
+dataset_type = 'CheckedRawframeDataset'
 data_root = 'data/sthv1/rawframes'
 ann_file_train = 'data/sthv1/sthv1_train_list_rawframes.txt'
 ann_file_val = 'data/sthv1/sthv1_val_list_rawframes.txt'
@@ -29,7 +29,7 @@ file_client_args = dict(io_backend='disk')
 
 # no horizontal flip: Something-Something classes are direction-sensitive
 train_pipeline = [
-    dict(type='UniformSample', clip_len=16),
+    dict(type='CheckedUniformSample', clip_len=16),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='RandomResizedCrop', area_range=(0.08, 1.), aspect_ratio_range=(0.75, 4 / 3)),
     dict(type='Resize', scale=(224, 224), keep_ratio=False),
@@ -39,7 +39,7 @@ train_pipeline = [
     dict(type='PackActionInputs')
 ]
 val_pipeline = [
-    dict(type='UniformSample', clip_len=16, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=16, test_mode=True),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='CenterCrop', crop_size=224),
@@ -48,7 +48,7 @@ val_pipeline = [
 ]
 # official test protocol: 1 clip x 3 crops of 224 on a 224 short side, logits summed
 test_pipeline = [
-    dict(type='UniformSample', clip_len=16, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=16, test_mode=True),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='ThreeCrop', crop_size=224),

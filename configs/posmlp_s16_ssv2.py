@@ -8,7 +8,7 @@ _base_ = ['posmlp_s16_ssv1.py']
 
 model = dict(backbone=dict(drop_path_rate=0.3))
 
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/sthv2/videos'
 ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
 ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'
@@ -17,7 +17,7 @@ file_client_args = dict(io_backend='disk')
 
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=16),
+    dict(type='CheckedUniformSample', clip_len=16),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='RandomResizedCrop', area_range=(0.08, 1.), aspect_ratio_range=(0.75, 4 / 3)),
@@ -29,7 +29,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=16, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=16, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='CenterCrop', crop_size=224),
@@ -38,7 +38,7 @@ val_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=16, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=16, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='ThreeCrop', crop_size=224),
@@ -50,7 +50,7 @@ repeat_sample = 2
 train_dataloader = dict(
     batch_size=8,
     collate_fn=dict(type='repeat_pseudo_collate'),
-    dataset=dict(_delete_=True, type='RepeatAugDataset', num_repeats=repeat_sample,
+    dataset=dict(_delete_=True, type='CheckedRepeatAugDataset', num_repeats=repeat_sample,
                  sample_once=True, ann_file=ann_file_train,
                  data_prefix=dict(video=data_root), pipeline=train_pipeline))
 val_dataloader = dict(

@@ -16,5 +16,5 @@ model = dict(
         drop_path_rate=0.),
     cls_head=dict(type='TokenNormHead', num_classes=10, in_channels=192,
                   average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor', mean=[127.5, 127.5, 127.5],
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[127.5, 127.5, 127.5],
                            std=[58.0, 58.0, 58.0], format_shape='NCTHW'))

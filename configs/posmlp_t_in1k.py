@@ -28,8 +28,10 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(batch_size=128, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=128, dataset=dict(pipeline=test_pipeline))
+train_dataloader = dict(batch_size=128,
+                        dataset=dict(type='CheckedImageNet', pipeline=train_pipeline))
+val_dataloader = dict(batch_size=128,
+                      dataset=dict(type='CheckedImageNet', pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
 base_lr = 2e-3
@@ -56,6 +58,7 @@ param_scheduler = [
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
-custom_hooks = [dict(type='EMAHook', momentum=1 - 0.99992, priority='ABOVE_NORMAL')]
+custom_hooks = [dict(type='EMAHook', momentum=1 - 0.99992, priority='ABOVE_NORMAL'),
+                dict(type='DataCheckHook')]
 # (8 GPUs) x (128 images per GPU)
 auto_scale_lr = dict(base_batch_size=1024)

@@ -16,7 +16,7 @@ model = dict(
     cls_head=dict(type='I3DHead', num_classes=10, in_channels=128, dropout_ratio=0.3,
                   spatial_type='avg', average_clips='prob'),
     # the frames are already centred by SubtractTemporalMean
-    data_preprocessor=dict(type='ActionDataPreprocessor', mean=[0., 0., 0.],
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[0., 0., 0.],
                            std=[30., 30., 30.], format_shape='NCTHW'))
 
 max_epochs = 24

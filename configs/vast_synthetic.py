@@ -24,13 +24,13 @@ model = dict(
         dropout_ratio=0.3,
         average_clips='prob'),
     data_preprocessor=dict(
-        type='ActionDataPreprocessor',
+        type='CheckedActionDataPreprocessor',
         mean=[127.5, 127.5, 127.5],
         std=[58.0, 58.0, 58.0],
         format_shape='NCTHW'))
 
 # every other frame: the whole motion at half the cost
-frame_sampler = dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1)
+frame_sampler = dict(type='CheckedSampleFrames', clip_len=8, frame_interval=2, num_clips=1)
 train_pipeline = [
     dict(type='DecordInit', io_backend='disk'), frame_sampler,
     dict(type='DecordDecode'),

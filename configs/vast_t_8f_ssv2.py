@@ -15,7 +15,7 @@ file_client_args = dict(io_backend='disk')
 
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=8, num_clips=1),
+    dict(type='CheckedUniformSample', clip_len=8, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='RandomRescale', scale_range=(256, 320)),
     dict(type='RandomCrop', size=224),
@@ -24,7 +24,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=8, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='CenterCrop', crop_size=224),
@@ -33,7 +33,7 @@ val_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=8, num_clips=2, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=8, num_clips=2, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='ThreeCrop', crop_size=224),

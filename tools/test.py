@@ -12,7 +12,8 @@ from mmvideomlp.engine.hooks.cpu_gemm_hook import add_cpu_gemm_hook
 from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 
-SAMPLERS = ('SampleFrames', 'UniformSample', 'UniformSampleFrames', 'DenseSampleFrames')
+SAMPLERS = ('SampleFrames', 'UniformSample', 'UniformSampleFrames', 'DenseSampleFrames',
+            'CheckedSampleFrames', 'CheckedUniformSample')
 
 
 def parse_args():

@@ -23,3 +23,7 @@ visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
 log_level = 'INFO'
 load_from = None
 resume = False
+
+# Labels checked against the model's num_classes at the start of every run; videos skipped by
+# datasets with skip_unreadable=True reported at the end of every epoch (see README).
+custom_hooks = [dict(type='DataCheckHook')]

@@ -1,1 +1,1 @@
-from . import backbones, heads, recognizers  # noqa: F401
+from . import backbones, data_preprocessors, heads, recognizers  # noqa: F401

@@ -8,7 +8,7 @@ img_size = 224
 
 train_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=1),
+    dict(type='CheckedUniformSample', clip_len=num_frames, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='MultiScaleCrop', input_size=img_size, scales=(1, .875, .75, .66),
@@ -26,7 +26,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=1, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, img_size)),
     dict(type='CenterCrop', crop_size=img_size),
@@ -35,7 +35,7 @@ val_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=4, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, num_clips=4, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, img_size)),
     dict(type='ThreeCrop', crop_size=img_size),

@@ -2,7 +2,7 @@
 # (8 clips per GPU for training and validation, 1 video for testing) and accuracy metrics.
 # The pipelines belong to each recipe: a config based on this sets them with
 # `train_dataloader = dict(dataset=dict(pipeline=train_pipeline))`, and so for val and test.
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/kinetics400/videos_train'
 data_root_val = 'data/kinetics400/videos_val'
 ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'

@@ -8,7 +8,7 @@ num_frames = 16
 
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=num_frames, frame_interval=4, num_clips=1),
+    dict(type='CheckedSampleFrames', clip_len=num_frames, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='RandomResizedCrop', area_range=(0.08, 1.), aspect_ratio_range=(0.75, 4 / 3)),
@@ -21,7 +21,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=num_frames, frame_interval=4, num_clips=1,
+    dict(type='CheckedSampleFrames', clip_len=num_frames, frame_interval=4, num_clips=1,
          test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
@@ -31,7 +31,7 @@ val_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=num_frames, frame_interval=4, num_clips=4,
+    dict(type='CheckedSampleFrames', clip_len=num_frames, frame_interval=4, num_clips=4,
          test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
@@ -42,7 +42,7 @@ test_pipeline = [
 
 train_dataloader = dict(
     collate_fn=dict(type='repeat_pseudo_collate'),  # 2 augmented copies: 16 clips per GPU
-    dataset=dict(type='RepeatAugDataset', num_repeats=2, sample_once=True,
+    dataset=dict(type='CheckedRepeatAugDataset', num_repeats=2, sample_once=True,
                  pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -2,7 +2,7 @@
 # random resized crop to 224, RandAugment m7 n4 (pytorchvideo), random erasing 0.25, no
 # flip. Repeated augmentation (2 copies per video) is not available for raw frames in
 # mmaction2, so each GPU sees 8 videos once. Test: 1 clip x 3 crops of 224 (short side 224).
-dataset_type = 'RawframeDataset'
+dataset_type = 'CheckedRawframeDataset'
 data_root = 'data/sthv1/rawframes'
 ann_file_train = 'data/sthv1/sthv1_train_list_rawframes.txt'
 ann_file_val = 'data/sthv1/sthv1_val_list_rawframes.txt'
@@ -12,7 +12,7 @@ file_client_args = dict(io_backend='disk')
 num_frames = 16
 
 train_pipeline = [
-    dict(type='UniformSample', clip_len=num_frames),
+    dict(type='CheckedUniformSample', clip_len=num_frames),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='RandomResizedCrop', area_range=(0.08, 1.), aspect_ratio_range=(0.75, 4 / 3)),
@@ -23,7 +23,7 @@ train_pipeline = [
     dict(type='PackActionInputs')
 ]
 val_pipeline = [
-    dict(type='UniformSample', clip_len=num_frames, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, test_mode=True),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='CenterCrop', crop_size=224),
@@ -31,7 +31,7 @@ val_pipeline = [
     dict(type='PackActionInputs')
 ]
 test_pipeline = [
-    dict(type='UniformSample', clip_len=num_frames, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, test_mode=True),
     dict(type='RawFrameDecode', **file_client_args),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='ThreeCrop', crop_size=224),

@@ -8,7 +8,7 @@ num_frames = 16
 
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=num_frames),
+    dict(type='CheckedUniformSample', clip_len=num_frames),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
     dict(type='RandomResizedCrop', area_range=(0.08, 1.), aspect_ratio_range=(0.75, 4 / 3)),
@@ -20,7 +20,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=num_frames, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='CenterCrop', crop_size=224),
@@ -29,7 +29,7 @@ val_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=num_frames, test_mode=True),
+    dict(type='CheckedUniformSample', clip_len=num_frames, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224)),
     dict(type='ThreeCrop', crop_size=224),
@@ -39,7 +39,7 @@ test_pipeline = [
 
 train_dataloader = dict(
     collate_fn=dict(type='repeat_pseudo_collate'),  # 2 augmented copies: 16 clips per GPU
-    dataset=dict(type='RepeatAugDataset', num_repeats=2, sample_once=True,
+    dataset=dict(type='CheckedRepeatAugDataset', num_repeats=2, sample_once=True,
                  pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -2,7 +2,7 @@
 # Classes differ only in the order of frames, so no horizontal flip and no temporal jitter
 # that could reverse time; 16 frames are read whole. Any other video (e.g. the demo)
 # is resized to the 64-pixel short side of the synthetic videos first.
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/synthetic'
 num_frames = 16
 short_side = 64
@@ -10,7 +10,7 @@ crop_size = 56
 
 train_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='SampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1),
+    dict(type='CheckedSampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, short_side)),
     dict(type='RandomCrop', size=crop_size),
@@ -19,7 +19,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='SampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1,
+    dict(type='CheckedSampleFrames', clip_len=num_frames, frame_interval=1, num_clips=1,
          test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, short_side)),

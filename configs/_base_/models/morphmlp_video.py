@@ -12,5 +12,5 @@ model = dict(
         pretrained=None),
     cls_head=dict(type='TokenNormHead', num_classes=400, in_channels=784,
                   average_clips='score'),
-    data_preprocessor=dict(type='ActionDataPreprocessor', mean=[114.75, 114.75, 114.75],
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[114.75, 114.75, 114.75],
                            std=[57.375, 57.375, 57.375], format_shape='NCTHW'))

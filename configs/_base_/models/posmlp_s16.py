@@ -9,5 +9,5 @@ model = dict(
     cls_head=dict(type='TokenNormHead', num_classes=174, in_channels=576,
                   average_clips='score'),
     # PySlowFast normalisation: mean 0.45, std 0.225 of [0, 1] pixels
-    data_preprocessor=dict(type='ActionDataPreprocessor', mean=[114.75, 114.75, 114.75],
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[114.75, 114.75, 114.75],
                            std=[57.375, 57.375, 57.375], format_shape='NCTHW'))

@@ -1,4 +1,5 @@
 from .cpu_gemm_hook import CpuGemmHook
+from .data_check_hook import DataCheckHook
 from .ila_jitter_hook import ILAJitterHook
 
-__all__ = ['CpuGemmHook', 'ILAJitterHook']
+__all__ = ['CpuGemmHook', 'DataCheckHook', 'ILAJitterHook']
