@@ -33,4 +33,4 @@ optim_wrapper = dict(
     constructor='ILAOptimWrapperConstructor',
     optimizer=dict(lr=3e-3, weight_decay=0.),
     paramwise_cfg=dict(_delete_=True, no_decay_keys=('positional_embedding', )))
-custom_hooks = [dict(type='ILAJitterHook')]  # jitter schedule of the interactive points
+custom_hooks = [dict(type='DataCheckHook'), dict(type='ILAJitterHook')]  # + interactive-point jitter
