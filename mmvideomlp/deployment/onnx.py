@@ -9,6 +9,7 @@ trace on a CPU and needs ``torch.export`` shape constraints for a dynamic batch.
 """
 import os
 import re
+import warnings
 
 import numpy as np
 import torch
@@ -48,7 +49,9 @@ def export_module(module, inputs, path, opset=DEFAULT_OPSET, dynamic_batch=False
             kwargs['dynamic_shapes'] = ({0: torch.export.Dim('batch', min=1, max=1024)}, )
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     try:
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            # shape checks of the modules are constants at a fixed T, H, W: expected
+            warnings.simplefilter('ignore', torch.jit.TracerWarning)
             torch.onnx.export(module, (inputs, ), path, **kwargs)
     except Exception as err:  # the exporters raise many types; name the op when we can
         op = _failed_op(str(err))
