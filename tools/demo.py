@@ -24,6 +24,8 @@ def parse_args():
     parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'], default='blas',
                         help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default) '
                         'or onednn (FCs converted to the oneDNN 1x1-convolution path)')
+    parser.add_argument('--precision', choices=['fp32', 'int8'], default='fp32',
+                        help='int8: dynamic int8 quantisation of the linear layers (CPU)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -36,7 +38,8 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     labels = read_label_map(args.label_map)
     results = classify_video(cfg, args.checkpoint, args.video, labels, topk=args.topk,
-                             device=args.device, cpu_gemm=args.cpu_gemm)
+                             device=args.device, cpu_gemm=args.cpu_gemm,
+                             precision=args.precision)
     print(f'Top-{len(results)} predictions for {osp.basename(args.video)}:')
     for rank, (label, score) in enumerate(results, 1):
         print(f'  {rank}. {label}: {score:.4f}')

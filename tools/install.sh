@@ -38,6 +38,8 @@ fi
 # mmaction2 declares opencv-contrib-python and unpinned numpy; its real needs are installed above.
 "${pip[@]}" --no-deps mmaction2==1.2.0
 "${pip[@]}" --no-deps --no-build-isolation -e "$repo"
-"$venv/bin/python" -c 'import mmvideomlp, mmaction.models, mmpretrain.models, mmseg.models, decord; print("[install] ok:", mmvideomlp.__version__)'
+# the deploy extra (ONNX export, onnxruntime): its own packages only, pinned by the constraints
+"${pip[@]}" onnx onnxruntime onnxscript
+"$venv/bin/python" -c 'import mmvideomlp, mmaction.models, mmpretrain.models, mmseg.models, decord, onnxruntime; print("[install] ok:", mmvideomlp.__version__)'
 echo "$want" > "$stamp"
 echo "[install] done in $(( $(date +%s) - start )) s"

@@ -37,6 +37,8 @@ def parse_args():
     parser.add_argument('--cpu-malloc-tuning', action='store_true',
                         help='CPU runs: restart with allocator settings that keep freed '
                         'memory (faster steps, higher resident memory)')
+    parser.add_argument('--precision', choices=['fp32', 'int8'], default='fp32',
+                        help='int8: dynamic int8 quantisation of the linear layers (CPU)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if args.cpu_malloc_tuning:
@@ -74,6 +76,9 @@ def main():
     add_cpu_gemm_hook(cfg, args.cpu_gemm)
     cfg = prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    if args.precision == 'int8':
+        from mmvideomlp.deployment.quantize import DynamicInt8Hook
+        runner.register_hook(DynamicInt8Hook())
     metrics = runner.test()
     if runner.rank == 0:
         print('final metrics: ' + json.dumps(

@@ -10,12 +10,14 @@ def read_label_map(path):
         return [line.strip() for line in f if line.strip()]
 
 
-def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='blas'):
+def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='blas',
+                   precision='fp32'):
     """Return the ``topk`` ``(label, score)`` pairs for ``video``.
 
     The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
     ``cpu_gemm='onednn'`` converts the model's FCs with
-    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`.
+    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`; ``precision='int8'`` quantises the
+    linear layers to dynamic int8 (CPU only).
 
     Raises:
         FileNotFoundError: the video or the checkpoint does not exist.
@@ -41,8 +43,15 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gem
         raise ValueError(f'cannot decode video {video}: {err}') from err
     if num_frames == 0:
         raise ValueError(f'video {video} has no frames')
+    if precision not in ('fp32', 'int8'):
+        raise ValueError(f'precision {precision!r} is not one of fp32, int8')
+    if precision == 'int8' and device != 'cpu':
+        raise ValueError(f'precision int8 runs on the CPU only, not on {device}')
     model = init_recognizer(cfg, checkpoint, device=device)
     set_cpu_gemm(model, cpu_gemm)
+    if precision == 'int8':
+        from mmvideomlp.deployment.quantize import quantize_torch_int8
+        quantize_torch_int8(model)
     scores = inference_recognizer(model, video).pred_score.cpu()
     values, indices = scores.topk(min(topk, scores.numel()))
     return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]

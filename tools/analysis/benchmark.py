@@ -51,6 +51,9 @@ def parse_args():
     parser.add_argument('--gemm-size', type=int, default=2048,
                         help='matrix size of the peak measurement')
     parser.add_argument('--no-malloc-tuning', action='store_true')
+    parser.add_argument('--onnx', action='store_true',
+                        help='also time onnxruntime fp32 and dynamic int8 inference of each '
+                        'config (CPU; needs the deploy extra)')
     parser.add_argument('--cpu-gemm', choices=['blas', 'onednn', 'both'], default='blas',
                         help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default), '
                         'onednn (FCs converted to the oneDNN path) or both (each model timed '
@@ -135,6 +138,34 @@ def run_isolated(name, args, precision, compile, backend):
     result = queue.get()
     proc.join()
     return result
+
+
+def onnx_worker(name, args, queue):
+    from mmvideomlp.deployment.benchmark import measure_onnx
+    try:
+        model = build(name, args.cfg_options).eval()
+        common = dict(model=name, compile=False,
+                      params=sum(p.numel() for p in model.parameters()),
+                      flops=flops_per_view(model, args.frames, args.size))
+        cfg = Config.fromfile(name)
+        if args.cfg_options:
+            cfg.merge_from_dict(args.cfg_options)
+        results = [dict(common, **r) for r in measure_onnx(
+            model, cfg, args.batch, args.frames, args.size, args.warmup, args.repeats)]
+    except Exception as err:  # report and go on with the other models
+        results = [dict(model=name, precision='onnx', compile=False,
+                        error=f'{type(err).__name__}: {err}')]
+    queue.put(results)
+
+
+def run_onnx_isolated(name, args):
+    ctx = mp.get_context('spawn')
+    queue = ctx.Queue()
+    proc = ctx.Process(target=onnx_worker, args=(name, args, queue))
+    proc.start()
+    results = queue.get()
+    proc.join()
+    return results
 
 
 def table(results, peak, batch):
@@ -237,6 +268,9 @@ def main():
                     results.append(run_isolated(name, args, precision, compile, backend))
                     print(f'measured {name} {precision}{" compiled" if compile else ""} '
                           f'{backend}', flush=True)
+        if args.onnx and name not in REFERENCES:
+            results += run_onnx_isolated(name, args)
+            print(f'measured {name} onnxruntime fp32, int8', flush=True)
     print(f'\nbatch {args.batch}, {args.frames} frames, {args.size}x{args.size}, '
           f'{args.device}; MFU against {peak["peak"] / 1e9:.0f} GFLOP/s; CPU GEMM: the back '
           'end of the FCs (and how many were converted to oneDNN)')

@@ -131,6 +131,18 @@ def _gather_shifted(x, plan):
     return torch.gather(windows, -1, reads.expand(n, t, h, w, c))
 
 
+def _sliced_shifted(x, runs):
+    """:func:`_gather_shifted` as one zero-padded copy, a slice per channel group and a
+    concatenation: the form ONNX export takes (no ``as_strided``), same result."""
+    n, t, h, w, c = x.shape
+    padded = F.pad(x, (0, 0, 1, 1, 1, 1, 1, 1))
+    parts = []
+    for start, size, move in runs:
+        dt, dh, dw = (1 + step * (length > 1) for step, length in zip(move, (t, h, w)))
+        parts.append(padded[:, dt:dt + t, dh:dh + h, dw:dw + w, start:start + size])
+    return torch.cat(parts, dim=-1)
+
+
 class _ChannelShiftFunction(torch.autograd.Function):
     """The shift and, as its gradient, its adjoint: the opposite shift (zero-filled)."""
 
@@ -191,6 +203,8 @@ class ChannelShift(nn.Module):
         if x.dim() != 5 or x.shape[-1] != self.channels:
             raise ValueError(f'ChannelShift: expected (N, T, H, W, {self.channels}), got '
                              f'shape {tuple(x.shape)}')
+        if torch.onnx.is_in_onnx_export():
+            return _sliced_shifted(x, self.runs)
         plan = self.plan(x.shape[1:4], x.device)
         if plan is None:
             return x

@@ -99,8 +99,9 @@ class ConvDownsample(BaseModule):
         self.norm = build_norm_layer(norm_cfg, out_channels)[1]
 
     def _extra_padding(self, size):
-        # bottom/right zeros so that the output has ceil(size / stride) positions
-        needed = (-(-size // self.stride) - 1) * self.stride + self.kernel_size
+        # bottom/right zeros so that the output has ceil(size / stride) positions (the
+        # ceiling without negative floor division, which ONNX export would truncate)
+        needed = ((size + self.stride - 1) // self.stride - 1) * self.stride + self.kernel_size
         return max(needed - size - 2 * self.padding, 0)
 
     def forward(self, x):
