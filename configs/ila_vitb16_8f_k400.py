@@ -6,7 +6,7 @@
 # The OpenAI CLIP weights are read from `clip_checkpoint` (nothing is downloaded).
 _base_ = [
     '_base_/models/ila_k400.py', '_base_/datasets/ila_k400.py',
-    '_base_/schedules/ila_adamw_50e.py', '_base_/video_runtime.py'
+    '_base_/schedules/ila_adamw_50e.py', '_base_/ila_runtime.py'
 ]
 custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 

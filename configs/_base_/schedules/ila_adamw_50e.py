@@ -39,4 +39,3 @@ param_scheduler = [
 auto_scale_lr = dict(enable=False, base_batch_size=256)
 
 # jitter of the interactive points: 0.2, halved every epoch from epoch 30 (ILAViT.set_epoch)
-custom_hooks = [dict(type='DataCheckHook'), dict(type='ILAJitterHook')]
