@@ -52,17 +52,36 @@ import mmaction
 script = mmaction.__path__[0] + '/.mim/tools/train.py'
 sys.argv = [script] + sys.argv[1:]
 runpy.run_path(script, run_name='__main__')
-print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules if m.startswith(('mmvideomlp', 'torchvision'))}))
+mods = {m.split('.')[0] for m in sys.modules if m.startswith(('mmvideomlp', 'torchvision'))
+        and m != 'mmvideomlp.envhooks'}  # the start-up hooks (.pth) are not the package
+print('IMPORTED', sorted(mods), 'mmvideomlp.envhooks' in sys.modules)
 """
 
 
-def _train(cfg_file, work_dir, *extra):
-    env = dict(os.environ, PYTHONWARNINGS='ignore')
-    proc = subprocess.run([sys.executable, '-c', DRIVER, cfg_file, '--work-dir', work_dir, *extra],
-                          env=env, capture_output=True, text=True, timeout=300)
+# every checkpoint of the run, through mmengine's loader (torch's default weights_only=True)
+LOAD_ALL = """
+import glob, sys
+from mmengine.runner.checkpoint import _load_checkpoint
+for path in sorted(glob.glob(sys.argv[1] + '/*.pth')):
+    ckpt = _load_checkpoint(path, map_location='cpu')
+    info = ckpt['message_hub']['runtime_info']
+    print(path.rsplit('/', 1)[1], ckpt['meta']['epoch'], type(info.get('best_score')).__name__)
+print('IMPORTED', sorted(m for m in sys.modules if m.startswith('mmvideomlp')))
+"""
+
+
+def _python(*args):
+    env = {k: v for k, v in os.environ.items() if k != 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'}
+    env['PYTHONWARNINGS'] = 'ignore'
+    proc = subprocess.run([sys.executable, '-c', *args], env=env, capture_output=True, text=True,
+                          timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-6000:]
     return out
+
+
+def _train(cfg_file, work_dir, *extra):
+    return _python(DRIVER, cfg_file, '--work-dir', work_dir, *extra)
 
 
 def _config(tmp_path, data, max_epochs):
@@ -85,15 +104,22 @@ def tiny_videos(tmp_path_factory):
 def test_stock_recognizer_trains_and_resumes_without_mmvideomlp(tiny_videos, tmp_path):
     work = str(tmp_path / 'work')
     out = _train(_config(tmp_path, tiny_videos, 1), work)
-    assert "IMPORTED ['torchvision']" in out  # collect_env imported it; mmvideomlp never
+    # collect_env imported torchvision; the package itself is never imported
+    assert "IMPORTED ['torchvision'] True" in out
     assert 'TorchVision: 0.28' in out
     assert osp.isfile(osp.join(work, 'epoch_1.pth'))
 
     out = _train(_config(tmp_path, tiny_videos, 2), work, '--resume')
     assert 'resumed epoch: 1, iter: 2' in out
-    assert "IMPORTED ['torchvision']" in out
+    assert "IMPORTED ['torchvision'] True" in out
     logs = [json.loads(line) for log in sorted(os.listdir(work)) if log[:2].isdigit()
             for line in open(osp.join(work, log, 'vis_data', 'scalars.json'))]
     steps = [r['step'] for r in logs if 'loss' in r]
     assert steps == [1, 2, 3, 4], steps  # epoch 2 continued from the checkpoint
     assert osp.isfile(osp.join(work, 'epoch_2.pth'))
+
+    out = _python(LOAD_ALL, work)
+    # the best accuracy in the message hub is a numpy scalar
+    assert 'best_acc_top1_epoch_' in out
+    assert 'epoch_1.pth 1 float64' in out and 'epoch_2.pth 2 float64' in out
+    assert "IMPORTED ['mmvideomlp.envhooks']" in out
