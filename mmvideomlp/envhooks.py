@@ -130,8 +130,9 @@ class _LiteOpsLoader:
     def exec_module(self, module):
         import warnings
         # expected without compiled ops: mmcv's transformer bricks report the absent op
-        warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``',
-                                module='mmcv.cnn.bricks.transformer')
+        warnings.filterwarnings(
+            'ignore', message='Fail to import ``MultiScaleDeformableAttention``',
+            module='mmcv.cnn.bricks.transformer')
         module.point_sample = point_sample
         module.sigmoid_focal_loss = _sigmoid_focal_loss
         module.__getattr__ = _missing_op
@@ -229,7 +230,8 @@ class _RepairFinder:
         if name in (DRN_MODULE, DRN_MODULE + '.drn'):
             if _other_finders_spec(self, name, path, target) is not None:
                 return None  # a complete mmaction2
-            return importlib.util.spec_from_loader(name, _DRNLoader(), is_package=name == DRN_MODULE)
+            package = name == DRN_MODULE
+            return importlib.util.spec_from_loader(name, _DRNLoader(), is_package=package)
         return None
 
     def _then(self, name, path, target, after):

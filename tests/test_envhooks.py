@@ -1,5 +1,6 @@
 """The lazy environment repairs (mmvideomlp/envhooks.py) and their absence of side effects."""
 import os
+import os.path as osp
 import subprocess
 import sys
 
@@ -10,7 +11,8 @@ from mmvideomlp import envhooks
 
 # every test starts a fresh interpreter without the hooks that the venv's .pth may install
 NO_HOOKS = ("import sys\n"
-            "sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, 'mmvideomlp_envhooks', 0)]\n"
+            "sys.meta_path[:] = [f for f in sys.meta_path\n"
+            "                    if not getattr(f, 'mmvideomlp_envhooks', 0)]\n"
             "sys.modules.pop('mmvideomlp.envhooks', None)\n")
 
 
@@ -44,10 +46,13 @@ def test_installing_the_hooks_imports_nothing():
     out = _python(
         "before = set(sys.modules)\n"
         "import importlib.util as u\n"
-        "spec = u.spec_from_file_location('hooks', u.find_spec('mmvideomlp').submodule_search_locations[0] + '/envhooks.py')\n"
-        "hooks = u.module_from_spec(spec); spec.loader.exec_module(hooks); hooks.install(); hooks.install()\n"
-        "new = sorted({m.split('.')[0] for m in set(sys.modules) - before})\n"
-        "assert not set(new) & {'torch', 'torchvision', 'mmcv', 'mmengine', 'mmaction', 'numpy', 'mmvideomlp'}, new\n"
+        "folder = u.find_spec('mmvideomlp').submodule_search_locations[0]\n"
+        "spec = u.spec_from_file_location('hooks', folder + '/envhooks.py')\n"
+        "hooks = u.module_from_spec(spec); spec.loader.exec_module(hooks)\n"
+        "hooks.install(); hooks.install()\n"
+        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "heavy = {'torch', 'torchvision', 'mmcv', 'mmengine', 'mmaction', 'numpy', 'mmvideomlp'}\n"
+        "assert not new & heavy, new\n"
         "assert hooks.installed()\n"
         "assert len([f for f in sys.meta_path if getattr(f, 'mmvideomlp_envhooks', 0)]) == 1\n"
         "print('OK')\n")
@@ -62,7 +67,8 @@ def test_torchvision_imports_with_the_original_register_fake():
         "import torchvision, torchvision.ops\n"
         "assert torch.library.register_fake is original\n"
         "from torchvision.ops import box_convert\n"
-        "print(torchvision.extension._has_ops(), box_convert(torch.tensor([[1., 2., 3., 4.]]), 'xywh', 'xyxy').tolist())\n"
+        "box = box_convert(torch.tensor([[1., 2., 3., 4.]]), 'xywh', 'xyxy')\n"
+        "print(torchvision.extension._has_ops(), box.tolist())\n"
         "try:\n"
         "    torchvision.ops.nms(torch.zeros(1, 4), torch.zeros(1), 0.5)\n"
         "except RuntimeError as err:\n"
@@ -120,3 +126,23 @@ def test_runner_checkpoint_globals_allow_only_history_buffer_methods(tmp_path):
     torch.save(Sneaky(), tmp_path / 'sneaky.pth')
     with pytest.raises(Exception, match=r"getattr\(.*HistoryBuffer.*'__init__'\) is not allowed"):
         torch.load(tmp_path / 'sneaky.pth')
+
+
+def test_the_pth_line_of_install_sh_installs_the_hooks(tmp_path, repo_root):
+    script = osp.join(repo_root, 'tools', 'install.sh')
+    # evaluate only the pth_line assignment of the script
+    assignment = f"sed -n '/^pth_line=/,/install()\"$/p' {script}"
+    line = subprocess.run(['bash', '-c', f'eval "$({assignment})"; printf %s "$pth_line"'],
+                          capture_output=True, text=True).stdout
+    assert line.startswith('import ') and '\n' not in line
+    (tmp_path / 'mmvideomlp_envhooks.pth').write_text(line + '\n')
+    out = _python(
+        "import site, time\n"
+        f"start = time.perf_counter(); site.addsitedir({str(tmp_path)!r})\n"
+        "print('ms', (time.perf_counter() - start) * 1000)\n"
+        "hooks = sys.modules['mmvideomlp.envhooks']\n"
+        "assert hooks.installed() and 'mmvideomlp' not in sys.modules\n"
+        "import mmvideomlp\n"
+        "assert mmvideomlp.envhooks is hooks\n"
+        "print('OK')\n")
+    assert out.endswith('OK\n'), out

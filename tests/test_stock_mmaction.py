@@ -31,12 +31,14 @@ pipeline = [
     dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')]
-def loader(split, shuffle):
-    return dict(batch_size=5, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=shuffle),
-                dataset=dict(type='VideoDataset', ann_file=f'{DATA}/{split}_list.txt',
-                             data_prefix=dict(video=DATA), pipeline=pipeline, test_mode=not shuffle))
-train_dataloader = loader('train', True)
-val_dataloader = loader('val', False)
+train_dataloader = dict(
+    batch_size=5, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='VideoDataset', ann_file=f'{DATA}/train_list.txt',
+                 data_prefix=dict(video=DATA), pipeline=pipeline))
+val_dataloader = dict(
+    batch_size=5, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='VideoDataset', ann_file=f'{DATA}/val_list.txt',
+                 data_prefix=dict(video=DATA), pipeline=pipeline, test_mode=True))
 val_evaluator = dict(type='AccMetric')
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=MAX_EPOCHS, val_interval=1)
 val_cfg = dict(type='ValLoop')
