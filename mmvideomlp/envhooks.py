@@ -22,9 +22,7 @@ is broken where it stands.
   Runner checkpoints hold are allow-listed for ``torch.load(weights_only=True)`` (the default
   since torch 2.6), see :data:`RUNNER_CHECKPOINT_GLOBALS`. ``torch.load`` itself is untouched.
 """
-import ast
 import importlib.util
-import pickle
 import sys
 
 _MARK = 'mmvideomlp_envhooks'
@@ -42,11 +40,11 @@ def _other_finders_spec(finder, name, path, target):
     return None
 
 
-class _ThenLoader:
-    """Delegates to ``loader`` and runs ``after(module)`` once the module has executed."""
+class _WrappedLoader:
+    """Delegates to ``loader``, except that executing the module is ``run(module, loader)``."""
 
-    def __init__(self, loader, after):
-        self._loader, self._after = loader, after
+    def __init__(self, loader, run):
+        self._loader, self._run = loader, run
 
     def __getattr__(self, name):  # get_source, get_filename, ... for tracebacks and inspect
         return getattr(self._loader, name)
@@ -55,13 +53,14 @@ class _ThenLoader:
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
-        self._after(module, self._loader)
+        self._run(module, self._loader)
 
 
 # ----------------------------------------------------------------------- torchvision
 
 def _strip_torchvision_fakes(tree):
     """Remove ``@...register_fake('torchvision::...')`` decorators from a module's AST."""
+    import ast
 
     def is_fake(node):
         return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -69,16 +68,14 @@ def _strip_torchvision_fakes(tree):
                 and isinstance(node.args[0], ast.Constant)
                 and str(node.args[0].value).startswith('torchvision::'))
 
-    removed = 0
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            kept = [d for d in node.decorator_list if not is_fake(d)]
-            removed += len(node.decorator_list) - len(kept)
-            node.decorator_list = kept
-    return removed
+            node.decorator_list = [d for d in node.decorator_list if not is_fake(d)]
 
 
 def _exec_torchvision_meta(module, loader):
+    import ast
+
     import torchvision.extension
     source = None
     if not torchvision.extension._has_ops() and hasattr(loader, 'get_source'):
@@ -167,6 +164,8 @@ def _history_buffer_method(owner, name):
     A pickled ``HistoryBuffer`` holds its statistics (``HistoryBuffer.min``, ``.max``,
     ``.current``, ``.mean``), which pickle stores as ``getattr(HistoryBuffer, 'min')``.
     """
+    import pickle
+
     from mmengine.logging.history_buffer import HistoryBuffer
     method = getattr(owner, name, None) if owner is HistoryBuffer else None
     if (name.startswith('_') or not callable(method)
@@ -220,9 +219,9 @@ class _RepairFinder:
 
     def find_spec(self, name, path=None, target=None):
         if name == 'torchvision._meta_registrations':
-            return self._then(name, path, target, _exec_torchvision_meta)
+            return self._wrapped(name, path, target, _exec_torchvision_meta)
         if name == 'mmengine.runner.checkpoint':
-            return self._then(name, path, target, _allow_runner_checkpoints)
+            return self._wrapped(name, path, target, _allow_runner_checkpoints)
         if name == 'mmcv.ops':
             if importlib.util.find_spec('mmcv._ext') is not None:
                 return None  # full mmcv: its own ops
@@ -234,10 +233,10 @@ class _RepairFinder:
             return importlib.util.spec_from_loader(name, _DRNLoader(), is_package=package)
         return None
 
-    def _then(self, name, path, target, after):
+    def _wrapped(self, name, path, target, run):
         spec = _other_finders_spec(self, name, path, target)
         if spec is not None and spec.loader is not None:
-            spec.loader = _ThenLoader(spec.loader, after)
+            spec.loader = _WrappedLoader(spec.loader, run)
         return spec
 
 
