@@ -4,6 +4,12 @@ One class is registered into the ``MODELS`` (or ``HOOKS``) registries of mmactio
 mmpretrain and mmsegmentation (hooks also into mmengine's root registry), so configs under
 any default scope resolve it by name. A name that one of those registries already holds is
 an error, never a silent override.
+
+Only ``<codebase>.registry`` is imported here. A codebase whose models are not loaded yet
+(mmseg's take half a second, mostly scipy) is not loaded for the check: mmengine loads it
+when a config first builds under its scope, and a model of the same name there would then
+fail that import with mmengine's ``KeyError: '<name> is already registered'``
+(tests/test_registry.py loads all three codebases after this package to rule that out).
 """
 import importlib
 
@@ -17,9 +23,7 @@ def _registries(kind, scopes=CODEBASES):
             module = importlib.import_module(f'{scope}.registry')
         except ImportError:  # a codebase that is not installed is simply not served
             continue
-        registry = getattr(module, kind)
-        registry.import_from_location()  # load the codebase's own names first
-        registries.append(registry)
+        registries.append(getattr(module, kind))
     return registries
 
 

@@ -1,4 +1,6 @@
 import importlib
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -59,3 +61,36 @@ def test_registering_is_one_line_and_idempotent():
     for scope in CODEBASES:
         assert _registry(scope).get('MmvideomlpTestOnlyModule') is Module
         _registry(scope)._module_dict.pop('MmvideomlpTestOnlyModule')
+
+
+def test_no_name_collides_once_every_codebase_is_loaded():
+    """Registration leaves a codebase's models unloaded until a config needs them (mmseg);
+    loading all three afterwards must neither fail nor shadow a name of this package."""
+    code = (
+        "import sys, importlib\n"
+        "import mmvideomlp\n"
+        "print('mmseg.models loaded by the import:', 'mmseg.models' in sys.modules)\n"
+        "ours = {n: c for n, c in importlib.import_module('mmaction.registry').MODELS"
+        ".module_dict.items() if c.__module__.startswith('mmvideomlp.')}\n"
+        "for scope in ('mmaction', 'mmpretrain', 'mmseg'):\n"
+        "    registry = importlib.import_module(f'{scope}.registry').MODELS\n"
+        "    registry.import_from_location()\n"
+        "    assert {n: registry.module_dict[n] for n in ours} == ours, scope\n"
+        "print('checked', len(ours))\n")
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'mmseg.models loaded by the import: False' in proc.stdout
+    assert int(proc.stdout.split('checked ')[1]) >= 9  # backbones, heads, recognizers
+
+
+def test_a_late_collision_fails_loudly():
+    code = (
+        "import torch\n"
+        "from mmvideomlp import register_model\n"
+        "register_model(type('UPerHead', (torch.nn.Module, ), {}))  # an mmseg head's name\n"
+        "import mmseg.models\n")
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert 'KeyError: \'UPerHead is already registered in model at __main__\'' in proc.stderr

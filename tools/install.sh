@@ -13,7 +13,24 @@ py=${PYTHON:-python3}
 stamp=$venv/.mmvideomlp-installed
 want=$(cat "$cons" "$repo/requirements/runtime.txt" "$repo/setup.cfg" "$repo/setup.py" | sha1sum | cut -d' ' -f1)-${MMCV_FULL:-0}
 
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$venv/bin/python" -c 'import mmvideomlp' 2>/dev/null; then
+# Start-up hook: at every interpreter start in the venv, load mmvideomlp/envhooks.py by path
+# (standard library only, without importing the package) and install its lazy import hooks,
+# which repair torchvision, mmaction2 and mmcv-lite only when those are imported and broken.
+pth_line="import importlib.util as u, os.path as p, sys; s = u.find_spec('mmvideomlp'); \
+d = s and s.submodule_search_locations; f = d and p.join(list(d)[0], 'envhooks.py'); \
+l = f and p.isfile(f) and u.spec_from_file_location('mmvideomlp.envhooks', f); \
+m = l and u.module_from_spec(l); l and l.loader.exec_module(m); \
+m and sys.modules.setdefault(l.name, m).install()"
+write_pth() {  # (re)writes the .pth when missing or different; existing venvs get it on any run
+    local pth
+    pth=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))') || return 1
+    pth=$pth/mmvideomlp_envhooks.pth
+    [ "$(cat "$pth" 2>/dev/null)" = "$pth_line" ] && return 0
+    printf '%s\n' "$pth_line" > "$pth" && echo "[install] wrote $pth"
+}
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && write_pth \
+        && "$venv/bin/python" -c 'import mmvideomlp' 2>/dev/null; then
     exit 0
 fi
 start=$(date +%s)
@@ -40,6 +57,7 @@ fi
 "${pip[@]}" --no-deps --no-build-isolation -e "$repo"
 # the deploy extra (ONNX export, onnxruntime): its own packages only, pinned by the constraints
 "${pip[@]}" onnx onnxruntime onnxscript
+write_pth
 "$venv/bin/python" -c 'import mmvideomlp, mmaction.models, mmpretrain.models, mmseg.models, decord, onnxruntime; print("[install] ok:", mmvideomlp.__version__)'
 echo "$want" > "$stamp"
 echo "[install] done in $(( $(date +%s) - start )) s"
