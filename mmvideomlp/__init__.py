@@ -3,7 +3,7 @@ from . import compat
 
 compat.apply()
 
-from . import datasets, models  # noqa: E402,F401  (registers models and transforms)
+from . import datasets, engine, models  # noqa: E402,F401  (registers models, transforms, runner)
 from .registry import register_model  # noqa: E402
 from .version import __version__  # noqa: E402
 

@@ -21,6 +21,11 @@ def parse_args():
     parser.add_argument('--label-map', required=True, help='class names, one per line')
     parser.add_argument('--topk', type=int, default=5, help='how many labels to print')
     parser.add_argument('--device', default='cpu', help='e.g. cpu or cuda:0')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='the checkpoint may differ from the model: load the matching '
+                        'keys only (by default a mismatch is an error)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bfloat16 autocast on CPU, fp16 on CUDA')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -33,7 +38,8 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     labels = read_label_map(args.label_map)
     results = classify_video(cfg, args.checkpoint, args.video, labels, topk=args.topk,
-                             device=args.device)
+                             device=args.device, allow_partial=args.allow_partial,
+                             amp=args.amp)
     print(f'Top-{len(results)} predictions for {osp.basename(args.video)}:')
     for rank, (label, score) in enumerate(results, 1):
         print(f'  {rank}. {label}: {score:.4f}')

@@ -10,18 +10,25 @@ def read_label_map(path):
         return [line.strip() for line in f if line.strip()]
 
 
-def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
+def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', allow_partial=False,
+                   amp=False):
     """Return the ``topk`` ``(label, score)`` pairs for ``video``.
 
     The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
+    The checkpoint must match the model (keys and shapes) unless ``allow_partial``; ``amp``
+    runs the model under autocast (bfloat16 on CPU).
 
     Raises:
         FileNotFoundError: the video or the checkpoint does not exist.
         ValueError: the label map does not match the model's number of classes, or the
             video cannot be decoded.
+        mmvideomlp.engine.CheckpointMismatchError: the checkpoint does not fit the model.
     """
     import decord
     from mmaction.apis import inference_recognizer, init_recognizer
+
+    from ..engine import check_cpu_bf16
+    from ..engine.checkpoint import describe_model, load_checked_checkpoint
     for path, what in ((video, 'video'), (checkpoint, 'checkpoint')):
         if not osp.isfile(path):
             raise FileNotFoundError(f'{what} not found: {path}')
@@ -37,7 +44,20 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu'):
         raise ValueError(f'cannot decode video {video}: {err}') from err
     if num_frames == 0:
         raise ValueError(f'video {video} has no frames')
-    model = init_recognizer(cfg, checkpoint, device=device)
-    scores = inference_recognizer(model, video).pred_score.cpu()
+    model = init_recognizer(cfg, None, device='cpu')
+    load_checked_checkpoint(model, checkpoint, describe_model(model, cfg.get('filename')),
+                            allow_partial=allow_partial)
+    model.to(device)
+    if amp:
+        import torch
+        device_type = torch.device(device).type
+        if device_type == 'cpu':
+            check_cpu_bf16()
+        with torch.autocast(device_type, dtype=torch.bfloat16 if device_type == 'cpu' else
+                            torch.float16):
+            result = inference_recognizer(model, video)
+    else:
+        result = inference_recognizer(model, video)
+    scores = result.pred_score.float().cpu()
     values, indices = scores.topk(min(topk, scores.numel()))
     return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]
