@@ -12,8 +12,10 @@ model = dict(
     data_preprocessor=dict(blending=dict(type='MixupBlending', num_classes=400, alpha=0.4)))
 
 # An AST ImageNet-1k checkpoint (configs/ast_t_in1k.py): every backbone tensor loads
-# unchanged; only the classifier differs. Use --cfg-options load_from=None to start anew.
+# unchanged; only the classifier differs (its ImageNet head.* is dropped, cls_head.* starts
+# anew). Use --cfg-options load_from=None to start anew.
 load_from = 'checkpoints/ast_t_in1k.pth'
+load_from_exclude = ['head.', 'cls_head.']
 
 file_client_args = dict(io_backend='disk')
 

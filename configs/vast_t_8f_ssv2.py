@@ -11,6 +11,7 @@ model = dict(
     cls_head=dict(num_classes=174, in_channels=768))
 
 load_from = 'checkpoints/ast_t_in1k.pth'  # see vast_t_8f_k400.py
+load_from_exclude = ['head.', 'cls_head.']
 
 file_client_args = dict(io_backend='disk')
 
