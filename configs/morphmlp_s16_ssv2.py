@@ -4,7 +4,8 @@
 # Mixup 0.8 / CutMix 1.0, label smoothing 0.1, AMP, clipping at 20, no flip.
 # Test: 1 clip x 3 crops. Paper: 67.1 top-1 (67 GFLOPs per view).
 # The official recipe starts from Kinetics-400 weights: set load_from to a K400 checkpoint
-# (its 400-class head is reported and replaced), or model.backbone.pretrained to ImageNet.
+# and load_from_exclude=['cls_head.'] (its 400-class head is dropped and replaced), or
+# model.backbone.pretrained to ImageNet.
 _base_ = [
     '_base_/models/morphmlp_video.py', '_base_/datasets/morphmlp_sthv2.py',
     '_base_/schedules/morphmlp_adamw_sth.py', '_base_/video_runtime.py'

@@ -26,6 +26,11 @@ def parse_args():
                         'or onednn (FCs converted to the oneDNN 1x1-convolution path)')
     parser.add_argument('--precision', choices=['fp32', 'int8'], default='fp32',
                         help='int8: dynamic int8 quantisation of the linear layers (CPU)')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='the checkpoint may differ from the model: load the matching '
+                        'keys only (by default a mismatch is an error)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bfloat16 autocast on CPU, fp16 on CUDA')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     return parser.parse_args()
@@ -39,7 +44,8 @@ def main():
     labels = read_label_map(args.label_map)
     results = classify_video(cfg, args.checkpoint, args.video, labels, topk=args.topk,
                              device=args.device, cpu_gemm=args.cpu_gemm,
-                             precision=args.precision)
+                             precision=args.precision, allow_partial=args.allow_partial,
+                             amp=args.amp)
     print(f'Top-{len(results)} predictions for {osp.basename(args.video)}:')
     for rank, (label, score) in enumerate(results, 1):
         print(f'  {rank}. {label}: {score:.4f}')

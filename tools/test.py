@@ -4,12 +4,12 @@ import json
 import os.path as osp
 
 import mmvideomlp  # noqa: F401
+import torch
 from mmengine.config import Config, DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
+from mmvideomlp.engine import check_cpu_bf16
 from mmvideomlp.engine.hooks.cpu_gemm_hook import add_cpu_gemm_hook
-from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
+from mmvideomlp.utils.launch import (build_runner, default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 
 SAMPLERS = ('SampleFrames', 'UniformSample', 'UniformSampleFrames', 'DenseSampleFrames',
@@ -24,6 +24,11 @@ def parse_args():
     parser.add_argument('--dump', type=str, help='dump predictions to this pickle file')
     parser.add_argument('--time-reversed', action='store_true',
                         help='video configs: play every test clip backwards')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='the checkpoint may differ from the model: load the matching '
+                        'keys only (by default a mismatch is an error)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: fp16 on CUDA, bfloat16 autocast on CPU')
     parser.add_argument('--metrics-json', help='also write the final metrics to this file')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
@@ -63,6 +68,13 @@ def main():
     cfg.launcher = args.launcher
     cfg.work_dir = default_work_dir(cfg, args.config, args.work_dir)
     cfg.load_from = args.checkpoint
+    cfg.pop('load_from_exclude', None)  # a fine-tuning option: the checkpoint is whole here
+    if args.allow_partial:
+        cfg.allow_partial_load = True
+    if args.amp:
+        if not torch.cuda.is_available():
+            check_cpu_bf16()
+        cfg.test_cfg = dict(cfg.get('test_cfg') or dict(type='TestLoop'), fp16=True)
     if args.time_reversed:
         dataset = cfg.test_dataloader.dataset
         dataset.pipeline = reverse_time(dataset.pipeline)
@@ -75,7 +87,7 @@ def main():
                               else [evaluators]) + [dumper]
     add_cpu_gemm_hook(cfg, args.cpu_gemm)
     cfg = prepare_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner = build_runner(cfg)
     if args.precision == 'int8':
         from mmvideomlp.deployment.quantize import DynamicInt8Hook
         runner.register_hook(DynamicInt8Hook())

@@ -7,11 +7,10 @@ import argparse
 
 import mmvideomlp  # noqa: F401  (compatibility fixes and registration before the config loads)
 from mmengine.config import Config, DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
 from mmvideomlp.engine.hooks.cpu_gemm_hook import add_cpu_gemm_hook
-from mmvideomlp.utils.launch import (default_work_dir, prepare_cpu_distributed,
+from mmvideomlp.utils.launch import (build_runner, default_work_dir, enable_amp,
+                                     prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
 
 
@@ -23,7 +22,15 @@ def parse_args():
         '--resume', nargs='?', type=str, const='auto',
         help='resume from this checkpoint, or without a value from the latest checkpoint '
         'in the work directory')
-    parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument('--resume-or-start', action='store_true',
+                        help='resume from the latest checkpoint in the work directory, or '
+                        'train from scratch if there is none')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='load_from may differ from the model: load the matching keys '
+                        'only (config: allow_partial_load=True)')
+    parser.add_argument('--amp', action='store_true',
+                        help='automatic mixed precision: fp16 on CUDA, bfloat16 autocast on '
+                        'CPU (needs native bf16, AVX-512 or AMX)')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate checkpoints during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
@@ -59,12 +66,14 @@ def merge_args(cfg, args):
     cfg.launcher = args.launcher
     cfg.work_dir = default_work_dir(cfg, args.config, args.work_dir)
     if args.amp:
-        wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise ValueError(f'--amp cannot be combined with optim_wrapper type {wrapper}')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
+        enable_amp(cfg)
+    if args.allow_partial:
+        cfg.allow_partial_load = True
+    if args.resume_or_start:
+        if args.resume is not None:
+            raise ValueError('--resume and --resume-or-start are exclusive')
+        cfg.resume, cfg.load_from, cfg.resume_or_start = True, None, True
+    elif args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
@@ -82,8 +91,7 @@ def merge_args(cfg, args):
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.train()
+    build_runner(cfg).train()
 
 
 if __name__ == '__main__':

@@ -1,6 +1,17 @@
-"""Training-loop pieces of the package (hooks, optimiser wrapper constructors), registered
-into mmengine's registries, which the OpenMMLab codebases' registries fall back to."""
+"""Training and evaluation machinery: hooks, optimiser wrapper constructors, checked
+checkpoint loading, exact resuming and bf16 mixed precision on CPU. Registered into mmengine's
+registries (and the codebases' where a name must resolve under every scope)."""
+from .amp import CPUAmpOptimWrapper, apply_fp32_head_losses, check_cpu_bf16
+from .checkpoint import (CheckpointMismatchError, UnreadableCheckpointError,
+                         load_state_dict_checked)
 from .hooks import CpuGemmHook, DataCheckHook, ILAJitterHook
 from .optimizers import ILAOptimWrapperConstructor
+from .randomness import ExactResumeHook, SeededPipeline
+from .runner import CheckedRunner
 
-__all__ = ['CpuGemmHook', 'DataCheckHook', 'ILAJitterHook', 'ILAOptimWrapperConstructor']
+__all__ = ['CPUAmpOptimWrapper', 'apply_fp32_head_losses', 'check_cpu_bf16',
+           'CheckpointMismatchError', 'UnreadableCheckpointError', 'load_state_dict_checked',
+           'CpuGemmHook', 'DataCheckHook', 'ILAJitterHook', 'ILAOptimWrapperConstructor',
+           'ExactResumeHook', 'SeededPipeline', 'CheckedRunner']
+
+apply_fp32_head_losses()

@@ -11,22 +11,27 @@ def read_label_map(path):
 
 
 def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='blas',
-                   precision='fp32'):
+                   precision='fp32', allow_partial=False, amp=False):
     """Return the ``topk`` ``(label, score)`` pairs for ``video``.
 
     The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
+    The checkpoint must match the model (keys and shapes) unless ``allow_partial``.
     ``cpu_gemm='onednn'`` converts the model's FCs with
-    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`; ``precision='int8'`` quantises the
-    linear layers to dynamic int8 (CPU only).
+    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`; ``precision='int8'`` quantises
+    the linear layers to dynamic int8 (CPU only); ``amp`` runs the model under autocast
+    (bfloat16 on CPU).
 
     Raises:
         FileNotFoundError: the video or the checkpoint does not exist.
         ValueError: the label map does not match the model's number of classes, or the
             video cannot be decoded.
+        mmvideomlp.engine.CheckpointMismatchError: the checkpoint does not fit the model.
     """
     import decord
     from mmaction.apis import inference_recognizer, init_recognizer
 
+    from ..engine import check_cpu_bf16
+    from ..engine.checkpoint import describe_model, load_checked_checkpoint
     from .cpu_gemm import set_cpu_gemm
     for path, what in ((video, 'video'), (checkpoint, 'checkpoint')):
         if not osp.isfile(path):
@@ -47,11 +52,24 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gem
         raise ValueError(f'precision {precision!r} is not one of fp32, int8')
     if precision == 'int8' and device != 'cpu':
         raise ValueError(f'precision int8 runs on the CPU only, not on {device}')
-    model = init_recognizer(cfg, checkpoint, device=device)
+    model = init_recognizer(cfg, None, device='cpu')
+    load_checked_checkpoint(model, checkpoint, describe_model(model, cfg.get('filename')),
+                            allow_partial=allow_partial)
+    model.to(device)
     set_cpu_gemm(model, cpu_gemm)
     if precision == 'int8':
         from mmvideomlp.deployment.quantize import quantize_torch_int8
         quantize_torch_int8(model)
-    scores = inference_recognizer(model, video).pred_score.cpu()
+    if amp:
+        import torch
+        device_type = torch.device(device).type
+        if device_type == 'cpu':
+            check_cpu_bf16()
+        with torch.autocast(device_type, dtype=torch.bfloat16 if device_type == 'cpu' else
+                            torch.float16):
+            result = inference_recognizer(model, video)
+    else:
+        result = inference_recognizer(model, video)
+    scores = result.pred_score.float().cpu()
     values, indices = scores.topk(min(topk, scores.numel()))
     return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]

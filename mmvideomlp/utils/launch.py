@@ -29,6 +29,36 @@ def prepare_cpu_distributed(cfg, launcher):
     return cfg
 
 
+def enable_amp(cfg):
+    """``--amp`` of tools/train.py: fp16 ``AmpOptimWrapper`` with CUDA, bf16 autocast
+    (``CPUAmpOptimWrapper``) on CPU.
+
+    Raises:
+        ValueError: the config's optim wrapper is neither ``OptimWrapper`` nor an AMP one.
+        RuntimeError: no CUDA and a CPU without native bf16.
+    """
+    wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper not in ('OptimWrapper', 'AmpOptimWrapper', 'CPUAmpOptimWrapper'):
+        raise ValueError(f'--amp cannot be combined with optim_wrapper type {wrapper}')
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    else:
+        from mmvideomlp.engine import check_cpu_bf16
+        check_cpu_bf16()
+        cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+        cfg.optim_wrapper.pop('loss_scale', None)
+        cfg.optim_wrapper['dtype'] = 'bfloat16'
+    return cfg
+
+
+def build_runner(cfg):
+    """The config's ``runner_type``, else :class:`mmvideomlp.engine.CheckedRunner`."""
+    from mmengine.registry import RUNNERS
+    cfg.setdefault('runner_type', 'CheckedRunner')
+    return RUNNERS.build(cfg)
+
+
 def default_work_dir(cfg, config_path, work_dir=None):
     if work_dir is not None:
         return work_dir

@@ -1,0 +1,77 @@
+"""bf16 mixed precision on CPU, and head losses computed in fp32 whatever the logits' dtype.
+
+mmengine 0.10.7's ``AmpOptimWrapper`` refuses to start without an accelerator (and its
+gradient scaler is a CUDA one); bf16 needs no loss scaling, so on CPU a plain
+``OptimWrapper`` under ``torch.autocast('cpu', dtype=torch.bfloat16)`` is enough.
+"""
+import functools
+from contextlib import contextmanager
+
+import torch
+from mmengine.optim import OptimWrapper
+from mmengine.registry import OPTIM_WRAPPERS
+
+
+def check_cpu_bf16():
+    """Raise ``RuntimeError`` if this CPU has no native bf16 support (oneDNN bf16 kernels
+    need at least AVX-512 BW/VL/DQ; emulated bf16 is far slower than fp32)."""
+    supported = False
+    try:
+        supported = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        pass
+    if not supported:
+        raise RuntimeError(
+            'mixed precision (--amp) on CPU trains in bfloat16, but this CPU has no native '
+            f'bf16 support (torch CPU capability: {torch.backends.cpu.get_cpu_capability()}; '
+            'oneDNN bf16 needs AVX-512 or AMX); train in fp32 (without --amp) or on a GPU')
+
+
+@OPTIM_WRAPPERS.register_module()
+class CPUAmpOptimWrapper(OptimWrapper):
+    """``OptimWrapper`` whose forward passes run under CPU bf16 autocast (no loss scaling).
+
+    Args:
+        dtype (str): Only ``'bfloat16'``. Defaults to 'bfloat16'.
+        **kwargs: :class:`mmengine.optim.OptimWrapper` arguments.
+    """
+
+    def __init__(self, dtype='bfloat16', **kwargs):
+        if dtype not in ('bfloat16', torch.bfloat16):
+            raise ValueError(f'CPUAmpOptimWrapper supports dtype bfloat16 only, got {dtype}')
+        check_cpu_bf16()
+        super().__init__(**kwargs)
+        self.cast_dtype = torch.bfloat16
+
+    @contextmanager
+    def optim_context(self, model):
+        with super().optim_context(model), torch.autocast('cpu', dtype=self.cast_dtype):
+            yield
+
+
+def _in_fp32(method):
+
+    @functools.wraps(method)
+    def wrapper(self, cls_scores, *args, **kwargs):
+        if isinstance(cls_scores, torch.Tensor) and cls_scores.is_floating_point():
+            cls_scores = cls_scores.float()
+            with torch.autocast(cls_scores.device.type, enabled=False):
+                return method(self, cls_scores, *args, **kwargs)
+        return method(self, cls_scores, *args, **kwargs)
+
+    wrapper.fp32_scores = True
+    return wrapper
+
+
+def apply_fp32_head_losses():
+    """Make mmaction2's ``BaseHead.loss_by_feat`` and ``predict_by_feat`` (so every head
+    that inherits them, stock or of this package) take fp32 scores outside autocast: the
+    loss, the accuracy it logs (numpy has no bf16) and the predicted scores are fp32."""
+    try:
+        from mmaction.models.heads.base import BaseHead
+    except ImportError:
+        return
+    for name in ('loss_by_feat', 'predict_by_feat'):
+        method = getattr(BaseHead, name)
+        if not getattr(method, 'fp32_scores', False):
+            setattr(BaseHead, name, _in_fp32(method))
