@@ -28,12 +28,13 @@ def quantize_torch_int8(model):
     from mmcv.cnn.bricks.wrappers import Linear as MMCVLinear
     from torch.ao.quantization import quantize_dynamic
 
-    from ..models.layers.cpu_gemm import CpuGemmLinear
+    from ..utils.cpu_gemm import convert_onednn_to_linear
+    convert_onednn_to_linear(model)
     count = 0
     for m in model.modules():
-        # quantize_dynamic converts exact nn.Linear types; CpuGemmLinear (mmcv's Linear)
-        # only changes the forward, the parameters are those of nn.Linear
-        if type(m) in (CpuGemmLinear, MMCVLinear):
+        # quantize_dynamic converts exact nn.Linear types; mmcv's Linear only changes the
+        # forward (for empty inputs), the parameters are those of nn.Linear
+        if type(m) is MMCVLinear:
             m.__class__ = nn.Linear
         count += type(m) is nn.Linear
     if count == 0:
