@@ -30,7 +30,7 @@ def tiny_options(family, root, lists):
     elif family == 'ila':
         options['model.cls_head.class_names'] = f'{root}/label_map.txt'
     if family != 'vast':  # every other frame of the 16, as VAST's config does
-        options[{'ila': 'model.cls_head.num_frames'}.get(family, 'model.backbone.num_frames')] = 8
+        options[{'ila': 'model.cls_head.mit_frames'}.get(family, 'model.backbone.num_frames')] = 8
         for split in ('train', 'val', 'test'):
             options[f'{split}_dataloader.dataset.pipeline.1.clip_len'] = 8
             options[f'{split}_dataloader.dataset.pipeline.1.frame_interval'] = 2

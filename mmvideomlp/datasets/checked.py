@@ -17,7 +17,7 @@ Over the stock datasets they add:
   end of every epoch).
 """
 import os.path as osp
-import random
+import numpy as np
 
 from mmaction.datasets import RawframeDataset, RepeatAugDataset, VideoDataset
 from mmaction.registry import DATASETS
@@ -148,11 +148,14 @@ class _CheckedListMixin:
             return super().__getitem__(idx)
         if not self._fully_initialized:
             self.full_init()
-        for _ in range(MAX_RESAMPLES + 1):
+        first = idx
+        for attempt in range(MAX_RESAMPLES + 1):
             data = self.prepare_data(idx)
             if data is not None:
                 return data
-            idx = random.randrange(len(self))
+            # a generator of its own: the pipeline may reseed the global ones per sample,
+            # which would make every replacement of a failing index the same
+            idx = int(np.random.default_rng([first, attempt]).integers(len(self)))
         raise VideoReadError(
             f'{MAX_RESAMPLES + 1} unreadable videos in a row in {self.ann_file}; skipped so '
             f'far: {sorted(self._unreadable)}')
