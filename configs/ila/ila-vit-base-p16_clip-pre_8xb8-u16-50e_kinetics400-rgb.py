@@ -8,7 +8,6 @@ _base_ = [
     '../_base_/models/ila_k400.py', '../_base_/datasets/ila_k400.py',
     '../_base_/schedules/ila_adamw_50e.py', '../_base_/ila_runtime.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 clip_arch = 'ViT-B/16'
 clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'

@@ -3,26 +3,6 @@
 # epochs, cosine, RandAugment, random erasing 0.25, Mixup 0.8 / CutMix 1.0, label smoothing
 # 0.1, drop path 0.3. The paper prints lr 0.01; 1e-3 at batch 1024 (DeiT scaling) is used.
 # Paper: 83.2 top-1, 58M params, 10.2 GFLOPs.
-_base_ = [
-    '../_base_/models/morphmlp_in1k.py',
-    'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
-    'mmpretrain::_base_/schedules/imagenet_bs1024_adamw_swin.py',
-    'mmpretrain::_base_/default_runtime.py'
-]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
-# labels checked against the head's num_classes at the start of a run
-custom_hooks = [dict(type='DataCheckHook')]
+_base_ = ['morphmlp-t_8xb128_in1k.py']
 
-model = dict(
-    backbone=dict(arch='b', drop_path_rate=0.3),
-    head=dict(in_channels=784))
-# 8 GPUs x 128 images
-train_dataloader = dict(batch_size=128, dataset=dict(type='CheckedImageNet'))
-val_dataloader = dict(batch_size=128, dataset=dict(type='CheckedImageNet'))
-test_dataloader = val_dataloader
-# DeiT trains with mixed precision: add --amp to tools/train.py on GPUs
-optim_wrapper = dict(
-    optimizer=dict(lr=1e-3),
-    paramwise_cfg=dict(_delete_=True, norm_decay_mult=0., bias_decay_mult=0.,
-                       flat_decay_mult=0.))
-auto_scale_lr = dict(base_batch_size=1024)
+model = dict(backbone=dict(arch='b', drop_path_rate=0.3), head=dict(in_channels=784))

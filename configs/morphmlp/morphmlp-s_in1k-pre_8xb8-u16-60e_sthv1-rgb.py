@@ -3,19 +3,8 @@
 # label smoothing 0.1, AMP, clipping at 20, no flip) on JPEG frames; test 1 clip x 3 crops.
 # Paper: 50.6 top-1 with 1x1 view, 53.9 with 1x3 views (67 GFLOPs per view).
 _base_ = [
-    '../_base_/models/morphmlp_video.py', '../_base_/datasets/morphmlp_sthv1.py',
+    '../_base_/models/morphmlp_video_sth.py', '../_base_/datasets/morphmlp_sthv1.py',
     '../_base_/schedules/morphmlp_adamw_sth.py', '../_base_/video_runtime.py'
 ]
 
-num_classes = 174
-model = dict(
-    backbone=dict(arch='s16', drop_path_rate=0.3),
-    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
 default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=5), logger=dict(interval=100))

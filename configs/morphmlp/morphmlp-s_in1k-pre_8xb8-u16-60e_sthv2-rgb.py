@@ -7,19 +7,8 @@
 # and load_from_exclude=['cls_head.'] (its 400-class head is dropped and replaced), or
 # model.backbone.pretrained to ImageNet.
 _base_ = [
-    '../_base_/models/morphmlp_video.py', '../_base_/datasets/morphmlp_sthv2.py',
+    '../_base_/models/morphmlp_video_sth.py', '../_base_/datasets/morphmlp_sthv2.py',
     '../_base_/schedules/morphmlp_adamw_sth.py', '../_base_/video_runtime.py'
 ]
 
-num_classes = 174
-model = dict(
-    backbone=dict(arch='s16', drop_path_rate=0.3),
-    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
 default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=5), logger=dict(interval=100))

@@ -7,34 +7,13 @@
 # SyncBN in the heads needs a distributed launch; on one GPU/CPU add
 #   --cfg-options model.decode_head.norm_cfg.type=BN model.auxiliary_head.norm_cfg.type=BN
 # Start from an ImageNet checkpoint of morphmlp-s_8xb128_in1k.py: set `pretrained` below.
-_base_ = [
-    '../_base_/models/upernet_morphmlp.py', 'mmseg::_base_/datasets/ade20k.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_160k.py'
-]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
+_base_ = ['morphmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py']
 
-pretrained = None  # e.g. 'work_dirs/morphmlp_s_in1k/epoch_300.pth'
-crop_size = (512, 512)
-data_preprocessor = dict(size=crop_size)
+pretrained = None  # e.g. 'work_dirs/morphmlp-s_8xb128_in1k/epoch_300.pth'
 model = dict(
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         arch='s',
-        drop_path_rate=0.3,
         init_cfg=None if pretrained is None else dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
-    decode_head=dict(in_channels=[112, 224, 392, 784], num_classes=150),
-    auxiliary_head=dict(in_channels=392, num_classes=150))
-
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01),
-    paramwise_cfg=dict(custom_keys={'norm': dict(decay_mult=0.)}))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=160000, by_epoch=False)
-]
-train_dataloader = dict(batch_size=2)
-val_dataloader = dict(batch_size=1)
-test_dataloader = val_dataloader
+    decode_head=dict(in_channels=[112, 224, 392, 784]),
+    auxiliary_head=dict(in_channels=392))

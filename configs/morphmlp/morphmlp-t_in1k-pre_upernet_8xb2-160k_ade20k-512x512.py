@@ -8,10 +8,9 @@
 #   --cfg-options model.decode_head.norm_cfg.type=BN model.auxiliary_head.norm_cfg.type=BN
 # Start from an ImageNet checkpoint of morphmlp-t_8xb128_in1k.py: set `pretrained` below.
 _base_ = [
-    '../_base_/models/upernet_morphmlp.py', 'mmseg::_base_/datasets/ade20k.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_160k.py'
+    '../_base_/models/upernet_morphmlp.py', '../_base_/datasets/ade20k_8xb2.py',
+    '../_base_/seg_runtime.py', '../_base_/schedules/upernet_adamw_160k.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 pretrained = None  # e.g. 'work_dirs/morphmlp_t_in1k/epoch_300.pth'
 crop_size = (512, 512)
@@ -25,16 +24,3 @@ model = dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     decode_head=dict(in_channels=[84, 168, 336, 588], num_classes=150),
     auxiliary_head=dict(in_channels=336, num_classes=150))
-
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01),
-    paramwise_cfg=dict(custom_keys={'norm': dict(decay_mult=0.)}))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=160000, by_epoch=False)
-]
-train_dataloader = dict(batch_size=2)
-val_dataloader = dict(batch_size=1)
-test_dataloader = val_dataloader

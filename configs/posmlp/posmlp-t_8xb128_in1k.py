@@ -7,9 +7,8 @@
 _base_ = [
     '../_base_/models/posmlp_t_in1k.py',
     'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
-    'mmpretrain::_base_/default_runtime.py'
+    '../_base_/image_runtime.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 bgr_mean = [103.53, 116.28, 123.675]
 train_pipeline = [

@@ -8,10 +8,9 @@
 # Initialise from a PosMLP-T ImageNet checkpoint converted with
 # tools/model_converters/posmlp_official.py (set `pretrained` below).
 _base_ = [
-    'mmseg::_base_/models/upernet_swin.py', 'mmseg::_base_/datasets/ade20k.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_160k.py'
+    'mmseg::_base_/models/upernet_swin.py', '../_base_/datasets/ade20k_8xb2.py',
+    '../_base_/seg_runtime.py', '../_base_/schedules/upernet_adamw_160k.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 pretrained = None  # e.g. 'checkpoints/posmlp_t_in1k.pth'
 crop_size = (512, 512)
@@ -29,18 +28,7 @@ model = dict(
     decode_head=dict(in_channels=[96, 192, 384, 768], num_classes=150),
     auxiliary_head=dict(in_channels=384, num_classes=150))
 
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01),
-    paramwise_cfg=dict(custom_keys={
-        'relative_position_bias_table': dict(decay_mult=0.),
-        'norm': dict(decay_mult=0.)
-    }))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=160000, by_epoch=False)
-]
-train_dataloader = dict(batch_size=2)
-val_dataloader = dict(batch_size=1)
-test_dataloader = val_dataloader
+optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
+    'relative_position_bias_table': dict(decay_mult=0.),
+    'norm': dict(decay_mult=0.)
+}))

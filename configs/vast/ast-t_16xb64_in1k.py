@@ -4,12 +4,8 @@
 _base_ = [
     '../_base_/models/vast_ast_in1k.py',
     'mmpretrain::_base_/datasets/imagenet_bs64_swin_224.py',
-    'mmpretrain::_base_/schedules/imagenet_bs1024_adamw_swin.py',
-    'mmpretrain::_base_/default_runtime.py'
+    'mmpretrain::_base_/schedules/imagenet_bs1024_adamw_swin.py', '../_base_/image_runtime.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
-# labels checked against the head's num_classes at the start of a run
-custom_hooks = [dict(type='DataCheckHook')]
 # ImageNet with a named error for a missing or empty list
 train_dataloader = dict(dataset=dict(type='CheckedImageNet'))
 val_dataloader = dict(dataset=dict(type='CheckedImageNet'))

@@ -3,10 +3,9 @@
 # 1500 linear warm-up iterations then poly decay), initialised from an AST-T ImageNet
 # checkpoint (configs/vast/ast-t_16xb64_in1k.py). Reconstructed: docs/vast.md.
 _base_ = [
-    '../_base_/models/vast_upernet_ast.py', 'mmseg::_base_/datasets/ade20k.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_160k.py'
+    '../_base_/models/vast_upernet_ast.py', '../_base_/datasets/ade20k_8xb2.py',
+    '../_base_/seg_runtime.py', '../_base_/schedules/upernet_adamw_160k.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 checkpoint_file = 'checkpoints/ast_t_in1k.pth'  # an AST-T ImageNet-1k checkpoint
 model = dict(
@@ -14,16 +13,3 @@ model = dict(
         arch='tiny',
         drop_path_rate=0.3,
         init_cfg=dict(type='Pretrained', checkpoint=checkpoint_file, prefix='backbone.')))
-
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=0.00006, betas=(0.9, 0.999), weight_decay=0.01),
-    paramwise_cfg=dict(custom_keys={'norm': dict(decay_mult=0.)}))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, begin=1500, end=160000, by_epoch=False)
-]
-train_dataloader = dict(batch_size=2)
-val_dataloader = dict(batch_size=1)
-test_dataloader = val_dataloader
