@@ -5,7 +5,7 @@
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 4 clips x 8 accumulated steps = 256.
 # The OpenAI CLIP weights are read from `clip_checkpoint` (nothing is downloaded).
 _base_ = [
-    '../_base_/models/ila_ssv2.py', '../_base_/datasets/ila_sthv2.py',
+    '../_base_/models/ila_sthv2.py', '../_base_/datasets/ila_sthv2.py',
     '../_base_/schedules/ila_adamw_50e.py', '../_base_/ila_runtime.py'
 ]
 
