@@ -261,7 +261,7 @@ def test_image_dataset_label_checked_at_run_start(tmp_path):
     for i in range(3):
         cv2.imwrite(str(root / 'val' / f'{i}.JPEG'), np.full((40, 40, 3), 50 * i, np.uint8))
     (root / 'meta' / 'val.txt').write_text('0.JPEG 0\n1.JPEG 1\n2.JPEG 1000\n')
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'morphmlp_t_in1k.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'morphmlp/morphmlp-t_8xb128_in1k.py'))
     cfg.model.backbone.arch = dict(embed_dims=[16, 32, 32, 64], depths=[1, 1, 1, 1],
                                    chunk_lengths=[4, 4, 4, 4], mlp_ratio=2)
     cfg.model.head.in_channels = 64
@@ -312,7 +312,8 @@ def test_wrong_channel_count_names_in_channels(channels):
 VIDEO_TYPES = {'CheckedVideoDataset', 'CheckedRepeatAugDataset', 'CheckedRawframeDataset'}
 
 
-@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(REPO, 'configs', '*.py'))),
+@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(REPO, 'configs', '*.py'))
+                                        + glob.glob(osp.join(REPO, 'configs', '[!_]*', '*.py'))),
                          ids=osp.basename)
 def test_every_config_loads_and_uses_the_checks(path):
     cfg = Config.fromfile(path)

@@ -69,7 +69,7 @@ def test_ila_text_embeddings_are_constant(tmp_path):
 
 
 def test_image_classifier_export(tmp_path):
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'ast_t_in1k.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'vast', 'ast-t_16xb64_in1k.py'))
     model = load_model(cfg)
     path = str(tmp_path / 'image.onnx')
     with pytest.raises(ValueError, match='image model takes 4 sizes'):

@@ -164,7 +164,8 @@ def test_converter_cli_round_trip(head, tmp_path, monkeypatch, capsys):
         convert_official({**official, 'visual_extra.weight': torch.zeros(1)})
 
 
-CONFIGS = sorted(glob.glob(osp.join(osp.dirname(__file__), '..', 'configs', 'ila_*.py')))
+CONFIGS = sorted(glob.glob(osp.join(osp.dirname(__file__), '..', 'configs', 'ila', '*.py'))
+                 + glob.glob(osp.join(osp.dirname(__file__), '..', 'configs', 'ila_*.py')))
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -175,7 +176,7 @@ def test_configs_parse_with_official_recipe(path):
     assert model.type == 'ILARecognizer' and model.backbone.type == 'ILAViT'
     if 'synthetic' in path:
         return
-    k400 = path.endswith('k400.py')
+    k400 = 'kinetics400' in osp.basename(path)
     assert model.backbone.freeze_clip is True
     assert model.backbone.interactive == ('dsc' if k400 else 'conv')
     assert model.cls_head.type == ('ILATextHead' if k400 else 'ILALinearHead')

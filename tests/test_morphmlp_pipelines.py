@@ -28,10 +28,13 @@ def test_every_config_builds_in_its_codebase(repo_root):
     """Each config's model under its own default scope (no weights initialised)."""
     expected = {'Recognizer3D': 'mmaction', 'ImageClassifier': 'mmpretrain',
                 'EncoderDecoder': 'mmseg'}
-    configs = sorted(glob.glob(osp.join(repo_root, 'configs', '*morphmlp*.py')))
+    configs = sorted(glob.glob(osp.join(repo_root, 'configs', 'morphmlp', '*.py'))
+                     + glob.glob(osp.join(repo_root, 'configs', '*morphmlp*.py')))
     assert len(configs) >= 20
-    names = ['morphmlp_b_ssv2', 'morphmlp_s32_k400', 'morphmlp_b16_ssv1', 'morphmlp_l_in1k',
-             'upernet_morphmlp_s_ade20k', 'morphmlp_synthetic']  # one per kind
+    names = ['morphmlp_b_ssv2', 'morphmlp-s_in1k-pre_8xb8-32x4x1-60e_kinetics400-rgb',
+             'morphmlp-b_in1k-pre_8xb8-u16-60e_sthv1-rgb', 'morphmlp-l_8xb128_in1k',
+             'morphmlp-s_in1k-pre_upernet_8xb2-160k_ade20k-512x512',
+             'morphmlp_synthetic']  # one per kind
     for path in [p for p in configs if osp.basename(p)[:-3] in names]:
         cfg = Config.fromfile(path)
         assert cfg.custom_imports['imports'] == ['mmvideomlp'], path
@@ -49,10 +52,13 @@ def _sample(label):
 
 def test_recognizer_with_token_norm_head_and_with_i3d_head():
     x = torch.randn(2, 3, 8, 56, 56)
-    ours = _build('configs/morphmlp_s16_k400.py', **{
+    ours = _build(
+        'configs/morphmlp/morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py', **{
         'model.backbone.arch': TINY, 'model.backbone.num_frames': 8,
         'model.cls_head.in_channels': 64, 'model.cls_head.num_classes': 7})
-    mixed = _build('configs/morphmlp_s16-i3dhead_k400.py', **{
+    mixed = _build(
+        'configs/morphmlp/morphmlp-s-i3dhead_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py',
+        **{
         'model.backbone.arch': TINY, 'model.backbone.num_frames': 8,
         'model.cls_head.in_channels': 64, 'model.cls_head.num_classes': 7})
     assert type(mixed.cls_head).__name__ == 'I3DHead' and hasattr(mixed.backbone, 'norm4')
@@ -87,11 +93,12 @@ def test_token_norm_head_on_mmaction_swin():
 
 
 def test_image_and_segmentation_models_at_any_size():
-    classifier = _build('configs/morphmlp_t_in1k.py', **{
+    classifier = _build('configs/morphmlp/morphmlp-t_8xb128_in1k.py', **{
         'model.backbone.arch': TINY, 'model.head.in_channels': 64})
     with torch.no_grad():
         assert classifier(torch.randn(2, 3, 72, 60), mode='tensor').shape == (2, 1000)
-    segmentor = _build('configs/upernet_morphmlp_t_ade20k.py', **{
+    segmentor = _build(
+        'configs/morphmlp/morphmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py', **{
         'model.backbone.arch': TINY, 'model.decode_head.in_channels': [16, 32, 32, 64],
         'model.decode_head.channels': 8, 'model.auxiliary_head.in_channels': 32,
         'model.auxiliary_head.channels': 8, 'model.decode_head.norm_cfg.type': 'BN',
@@ -139,7 +146,8 @@ def imagenet_folder(tmp_path_factory):
 
 
 def test_imagenet_config_trains_and_tests(imagenet_folder, tmp_path):
-    config = _narrow_config(tmp_path, 'configs/morphmlp_t_in1k.py', head=dict(in_channels=64))
+    config = _narrow_config(tmp_path, 'configs/morphmlp/morphmlp-t_8xb128_in1k.py',
+                            head=dict(in_channels=64))
     options = ['train_dataloader.dataset.pipeline.1.scale=32',
                'val_dataloader.dataset.pipeline.1.scale=36',
                'val_dataloader.dataset.pipeline.2.crop_size=32',
@@ -178,7 +186,8 @@ def ade20k_folder(tmp_path_factory):
 
 
 def test_upernet_config_trains_and_tests(ade20k_folder, tmp_path):
-    config = _narrow_config(tmp_path, 'configs/upernet_morphmlp_t_ade20k.py',
+    config = _narrow_config(
+        tmp_path, 'configs/morphmlp/morphmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py',
                             decode_head=dict(in_channels=[16, 32, 32, 64], channels=8),
                             auxiliary_head=dict(in_channels=32, channels=8))
     options = ['model.decode_head.norm_cfg.type=BN', 'model.auxiliary_head.norm_cfg.type=BN',

@@ -210,15 +210,18 @@ def test_image_converter_maps_timm_layout(tmp_path):
         assert torch.equal(backbone[key], value), key
 
 
-CONFIGS = [('posmlp_s16_ssv1.py', 'mmaction', 13_509_537),
-           ('posmlp_s16_ssv2.py', 'mmaction', 13_509_537),
-           ('posmlp_s16_k400.py', 'mmaction', 13_639_939),
-           ('posmlp_s16-sequential_ssv1.py', 'mmaction', 13_509_537),
-           ('posmlp_s16-joint_ssv1.py', 'mmaction', 8_310_938),
+CONFIGS = [('posmlp/posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', 'mmaction', 13_509_537),
+           ('posmlp/posmlp-video-s_in1k-pre_8xb8-u16-60e_sthv2-rgb.py', 'mmaction', 13_509_537),
+           ('posmlp/posmlp-video-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py', 'mmaction',
+            13_639_939),
+           ('posmlp/posmlp-video-s-sequential_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', 'mmaction',
+            13_509_537),
+           ('posmlp/posmlp-video-s-joint_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', 'mmaction',
+            8_310_938),
            ('posmlp_synthetic.py', 'mmaction', None),
-           ('posmlp_t_in1k.py', 'mmpretrain', 20_925_538),
-           ('posmlp_s_in1k.py', 'mmpretrain', 36_816_450),
-           ('upernet_posmlp_t_ade20k.py', 'mmseg', None)]
+           ('posmlp/posmlp-t_8xb128_in1k.py', 'mmpretrain', 20_925_538),
+           ('posmlp/posmlp-s_8xb60_in1k.py', 'mmpretrain', 36_816_450),
+           ('posmlp/posmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py', 'mmseg', None)]
 
 
 @pytest.mark.parametrize('name, scope, params', CONFIGS)
@@ -298,9 +301,13 @@ def test_default_drop_path_is_zero_and_configs_keep_theirs(repo_root):
     from mmengine.config import Config
     assert PosMLP(TINY, num_frames=4).drop_path_rates(0., 3) == [0., 0., 0.]
     assert not any(type(m).__name__ == 'DropPath' for m in PosMLP('s16').modules())
-    for name, rate in [('posmlp_s16_ssv1.py', .1), ('posmlp_s16-sequential_ssv1.py', .1),
-                       ('posmlp_s16-joint_ssv1.py', .1), ('posmlp_s16_ssv2.py', .3),
-                       ('posmlp_s16_k400.py', .1), ('posmlp_t_in1k.py', .1),
-                       ('posmlp_s_in1k.py', .1), ('upernet_posmlp_t_ade20k.py', .3)]:
+    for name, rate in [('posmlp/posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', .1),
+                       ('posmlp/posmlp-video-s-sequential_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', .1),
+                       ('posmlp/posmlp-video-s-joint_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', .1),
+                       ('posmlp/posmlp-video-s_in1k-pre_8xb8-u16-60e_sthv2-rgb.py', .3),
+                       ('posmlp/posmlp-video-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py', .1),
+                       ('posmlp/posmlp-t_8xb128_in1k.py', .1),
+                       ('posmlp/posmlp-s_8xb60_in1k.py', .1),
+                       ('posmlp/posmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py', .3)]:
         cfg = Config.fromfile(f'{repo_root}/configs/{name}')
         assert cfg.model.backbone.drop_path_rate == rate, name

@@ -38,8 +38,9 @@ def build(cfg, with_preprocessor=False, device=None):
     return model
 
 
-@pytest.mark.parametrize('name, params', [('ast_t_in1k.py', 28.3e6), ('ast_s_in1k.py', 49.6e6),
-                                          ('ast_b_in1k.py', 87.7e6)])
+@pytest.mark.parametrize('name, params', [('vast/ast-t_16xb64_in1k.py', 28.3e6),
+                                          ('vast/ast-s_16xb64_in1k.py', 49.6e6),
+                                          ('vast/ast-b_16xb64_in1k.py', 87.7e6)])
 def test_ast_parameters_match_the_analytic_figures(repo_root, name, params):
     model = build(load_cfg(repo_root, name), device='meta')  # shapes only
     count = sum(p.numel() for p in model.parameters())
@@ -50,7 +51,8 @@ def test_ast_t_flops_match_the_analytic_figure(repo_root):
     """Every backbone operation is per token, so the count at 64x64 (16x16 tokens, halved
     exactly at every stage) times (224/64)^2 is the count at 224x224; the classifier adds
     768 x 1000 and the pooling 768 x 49 (``get_flops.py --shape 3 224 224`` gives the same)."""
-    model = build(load_cfg(repo_root, 'ast_t_in1k.py'), device='meta').to_empty(device='cpu')
+    model = build(load_cfg(repo_root, 'vast/ast-t_16xb64_in1k.py'),
+                  device='meta').to_empty(device='cpu')
     result = model_complexity(model, (3, 64, 64))  # counts do not depend on the weights
     flops = result['flops_by_module']['backbone'] * (224 / 64)**2 + 768 * 1000 + 768 * 49
     assert abs(flops / 4.35e9 - 1) < 0.01, flops
@@ -58,7 +60,7 @@ def test_ast_t_flops_match_the_analytic_figure(repo_root):
 
 def test_ast_image_classifier(repo_root):
     from mmpretrain.structures import DataSample
-    cfg = load_cfg(repo_root, 'ast_t_in1k.py',
+    cfg = load_cfg(repo_root, 'vast/ast-t_16xb64_in1k.py',
                    {'model.backbone.arch': TINY, 'model.head.in_channels': TINY_DIMS[-1]})
     model = build(cfg, with_preprocessor=True).train()
     data = dict(inputs=[torch.randint(0, 256, (3, 45, 61), dtype=torch.uint8)] * 2,
@@ -84,7 +86,8 @@ def data_for_predict():
 def test_upernet_ast_dense_outputs_at_any_size(repo_root):
     from mmengine.structures import PixelData
     from mmseg.structures import SegDataSample
-    cfg = load_cfg(repo_root, 'upernet_ast_t_ade20k.py', {
+    cfg = load_cfg(repo_root, 'vast/ast-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py',
+                   {
         'model.backbone.arch': TINY,
         'model.backbone.init_cfg': None,
         'model.decode_head.in_channels': TINY_DIMS,
@@ -115,7 +118,9 @@ def test_upernet_ast_dense_outputs_at_any_size(repo_root):
     assert logits.shape == (2, 150, 67, 83)
 
 
-@pytest.mark.parametrize('name', ['vast_t_8f_k400.py', 'vast_t_8f_ssv2.py', 'vast_synthetic.py'])
+@pytest.mark.parametrize('name', ['vast/vast-t_in1k-pre_8xb8-8x8x1-30e_kinetics400-rgb.py',
+                                  'vast/vast-t_in1k-pre_8xb8-u8-35e_sthv2-rgb.py',
+                                  'vast_synthetic.py'])
 def test_vast_recognizer_from_every_video_config(repo_root, name):
     from mmaction.structures import ActionDataSample
     cfg = load_cfg(repo_root, name, {'model.backbone.arch': TINY,
@@ -143,9 +148,9 @@ def data_like(clips):
 
 
 def test_video_configs_follow_the_recipes(repo_root):
-    k400 = load_cfg(repo_root, 'vast_t_8f_k400.py')
-    ssv2 = load_cfg(repo_root, 'vast_s_8f_ssv2.py')
-    small = load_cfg(repo_root, 'vast_s_8f_k400.py')
+    k400 = load_cfg(repo_root, 'vast/vast-t_in1k-pre_8xb8-8x8x1-30e_kinetics400-rgb.py')
+    ssv2 = load_cfg(repo_root, 'vast/vast-s_in1k-pre_8xb8-u8-35e_sthv2-rgb.py')
+    small = load_cfg(repo_root, 'vast/vast-s_in1k-pre_8xb8-8x8x1-30e_kinetics400-rgb.py')
     assert small.model.backbone.arch == 'small' and small.model.backbone.pretrained.endswith('ast_s_in1k.pth')
     assert k400.model.backbone.temporal_shift_ratio == 1 / 8
     assert ssv2.model.backbone.temporal_shift_ratio == 1 / 4
@@ -157,7 +162,7 @@ def test_video_configs_follow_the_recipes(repo_root):
     assert (k400.train_cfg.max_epochs, ssv2.train_cfg.max_epochs) == (30, 35)
     no_shift = load_cfg(repo_root, 'vast_synthetic_no_tshift.py')
     assert no_shift.model.backbone.temporal_shift_ratio == 0
-    seg = load_cfg(repo_root, 'upernet_ast_s_ade20k.py')
+    seg = load_cfg(repo_root, 'vast/ast-s_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py')
     assert seg.model.backbone.arch == 'small' and seg.model.backbone.out_indices == (0, 1, 2, 3)
     assert seg.model.backbone.init_cfg.checkpoint.endswith('ast_s_in1k.pth')
     assert seg.model.decode_head.in_channels == [96, 192, 384, 768]
@@ -165,7 +170,7 @@ def test_video_configs_follow_the_recipes(repo_root):
 
 def ast_checkpoint(repo_root, tmp_path, arch):
     """An mmpretrain AST classifier with initialised weights, saved as a checkpoint."""
-    cfg = load_cfg(repo_root, 'ast_t_in1k.py',
+    cfg = load_cfg(repo_root, 'vast/ast-t_16xb64_in1k.py',
                    {'model.backbone.arch': arch, 'model.head.in_channels': arch['embed_dims'] * 8})
     ast = build(cfg)
     ast.init_weights()
@@ -181,7 +186,8 @@ def ast_checkpoint(repo_root, tmp_path, arch):
 def vast_recognizer(repo_root, **backbone):
     options = {'model.backbone.arch': TINY, 'model.cls_head.in_channels': TINY_DIMS[-1]}
     options.update({f'model.backbone.{k}': v for k, v in backbone.items()})
-    return build(load_cfg(repo_root, 'vast_t_8f_k400.py', options))
+    return build(load_cfg(
+        repo_root, 'vast/vast-t_in1k-pre_8xb8-8x8x1-30e_kinetics400-rgb.py', options))
 
 
 def test_image_checkpoint_loads_into_vast(repo_root, tmp_path):

@@ -23,7 +23,7 @@ for key, crop in (('train_dataloader', 'size'), ('val_dataloader', 'crop_size'))
 
 def ast_checkpoint(repo_root, path):
     """An AST image classifier with the synthetic model's backbone, saved by mmpretrain."""
-    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'ast_t_in1k.py'))
+    cfg = Config.fromfile(osp.join(repo_root, 'configs', 'vast/ast-t_16xb64_in1k.py'))
     synthetic = Config.fromfile(osp.join(repo_root, CONFIG)).model.backbone
     cfg.model.backbone.arch = synthetic.arch
     cfg.model.backbone.spatial_shift_ratio = synthetic.spatial_shift_ratio

@@ -11,7 +11,7 @@ venv=${MMVIDEOMLP_VENV:-$repo/.venv}
 cons=$repo/requirements/constraints.txt
 py=${PYTHON:-python3}
 stamp=$venv/.mmvideomlp-installed
-want=$(cat "$cons" "$repo/requirements/runtime.txt" "$repo/setup.cfg" "$repo/setup.py" | sha1sum | cut -d' ' -f1)-${MMCV_FULL:-0}
+want=$(cat "$cons" "$repo/requirements/runtime.txt" "$repo/requirements/tests.txt" "$repo/setup.cfg" "$repo/setup.py" | sha1sum | cut -d' ' -f1)-${MMCV_FULL:-0}
 
 # Start-up hook: at every interpreter start in the venv, load mmvideomlp/envhooks.py by path
 # (standard library only, without importing the package) and install its lazy import hooks,
@@ -52,6 +52,7 @@ else
     "${pip[@]}" mmcv-lite==2.1.0
 fi
 "${pip[@]}" -r "$repo/requirements/runtime.txt"
+"${pip[@]}" -r "$repo/requirements/tests.txt"
 # mmaction2 declares opencv-contrib-python and unpinned numpy; its real needs are installed above.
 "${pip[@]}" --no-deps mmaction2==1.2.0
 "${pip[@]}" --no-deps --no-build-isolation -e "$repo"

@@ -10,8 +10,10 @@ ratios. On CPU the process restarts itself with allocator settings that keep fre
 which back end is faster.
 
 Examples:
-    python tools/analysis/benchmark.py configs/morphmlp_s16_k400.py --references all
-    python tools/analysis/benchmark.py configs/morphmlp_b16_k400.py VideoSwin-T \\
+    python tools/analysis/benchmark.py \\
+        configs/morphmlp/morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py --references all
+    python tools/analysis/benchmark.py \\
+        configs/morphmlp/morphmlp-b_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py VideoSwin-T \\
         --device cuda --precision bf16 --batch 8 --json bench.json --plot bench.png
 """
 import argparse

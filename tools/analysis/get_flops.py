@@ -1,8 +1,9 @@
 """Print the parameters and per-view FLOPs of a config's model.
 
 Example:
-    python tools/analysis/get_flops.py configs/morphmlp_s16_k400.py --shape 3 16 224 224
-    python tools/analysis/get_flops.py configs/morphmlp_t_in1k.py --shape 3 224 224
+    python tools/analysis/get_flops.py \\
+        configs/morphmlp/morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py --shape 3 16 224 224
+    python tools/analysis/get_flops.py configs/morphmlp/morphmlp-t_8xb128_in1k.py --shape 3 224 224
 """
 import argparse
 

@@ -66,6 +66,9 @@ def official_video_model(repo):
     return module.PosMLP_Video(cfg)
 
 
+IMAGE_CONFIGS = dict(t='posmlp/posmlp-t_8xb128_in1k.py', s='posmlp/posmlp-s_8xb60_in1k.py')
+
+
 def build(config, scope):
     init_default_scope(scope)
     registry = importlib.import_module(f'{scope}.registry').MODELS
@@ -75,7 +78,7 @@ def build(config, scope):
 def video_parity(repo):
     official = randomise(official_video_model(repo))
     state_dict, _ = convert_posmlp_official({'model_state': official.state_dict()})
-    model = build('posmlp_s16_ssv1.py', 'mmaction')
+    model = build('posmlp/posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', 'mmaction')
     model.load_state_dict(state_dict, strict=True)
     x = torch.randn(2, 3, 16, 224, 224)
     with torch.no_grad():
@@ -98,7 +101,7 @@ def image_parity(repo):
     for arch, create in (('t', PosMLP_T14_224), ('s', PosMLP_S14_224)):
         official = randomise(create(**hyper))
         state_dict, _ = convert_posmlp_official({'state_dict_ema': official.state_dict()})
-        model = build(f'posmlp_{arch}_in1k.py', 'mmpretrain')
+        model = build(IMAGE_CONFIGS[arch], 'mmpretrain')
         model.load_state_dict(state_dict, strict=True)
         x = torch.randn(2, 3, 224, 224)
         with torch.no_grad():

@@ -4,7 +4,8 @@ this package.
 Example:
     python tools/model_converters/ila_official.py k400_B_16_16_rel.pth \
         checkpoints/ila_vitb16_16f_k400.pth
-    python tools/test.py configs/ila_vitb16_16f_k400.py checkpoints/ila_vitb16_16f_k400.pth
+    python tools/test.py configs/ila/ila-vit-base-p16_clip-pre_8xb8-u16-50e_kinetics400-rgb.py \\
+        checkpoints/ila_vitb16_16f_k400.pth
 """
 import argparse
 

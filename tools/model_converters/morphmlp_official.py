@@ -10,7 +10,8 @@ checkpoint of ``tools/test.py``.
 Example:
     python tools/model_converters/morphmlp_official.py mlp_s16x4_k400.pth \
         checkpoints/morphmlp_s16_k400.pth --arch s16
-    python tools/test.py configs/morphmlp_s16_k400.py checkpoints/morphmlp_s16_k400.pth
+    python tools/test.py configs/morphmlp/morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py \\
+        checkpoints/morphmlp_s16_k400.pth
 """
 import argparse
 import sys

@@ -6,7 +6,8 @@ Video checkpoints become mmaction2 Recognizer3D weights, image checkpoints (thei
 Example:
     python tools/model_converters/posmlp_official.py checkpoint_epoch_00060.pyth \
         checkpoints/posmlp_s16_ssv1.pth
-    python tools/test.py configs/posmlp_s16_ssv1.py checkpoints/posmlp_s16_ssv1.pth
+    python tools/test.py configs/posmlp/posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py \\
+        checkpoints/posmlp_s16_ssv1.pth
     python tools/model_converters/posmlp_official.py PosMLP_T.pth checkpoints/posmlp_t_in1k.pth
 """
 import argparse

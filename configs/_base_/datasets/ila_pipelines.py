@@ -2,7 +2,7 @@
 # `num_frames` frames, multi-scale crop, colour jitter, grayscale, random erasing, no flip;
 # one centre crop for validation, 4 clips x 3 crops for testing. Configs for other clip
 # lengths or resolutions change `clip_len` and the sizes of these pipelines in place
-# (see ila_vitb16_16f_k400.py and ila_vitl14-336_16f_k400.py).
+# (see ila/ila-vit-base-p16_clip-pre_8xb8-u16-50e_kinetics400-rgb.py and ila/ila-vit-large-p14-res336_clip-pre_8xb8-u16-50e_kinetics400-rgb.py).
 num_frames = 8
 img_size = 224
 

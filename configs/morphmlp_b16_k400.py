@@ -1,5 +1,0 @@
-# MorphMLP-B, 16x4 frames, Kinetics-400 (official K400_MLP_B16x4.yaml): the S16 recipe with
-# the B network and drop path 0.3. Paper: 79.5 top-1 (16x1x4 views, 98 GFLOPs per view).
-_base_ = ['morphmlp_s16_k400.py']
-
-model = dict(backbone=dict(arch='b16', drop_path_rate=0.3))
