@@ -4,7 +4,11 @@
 # Train: tools/dist_train.sh THIS_CONFIG 8 (or tools/slurm_train.sh).
 _base_ = ['ila_vitl14-336_16f_k400.py', '_base_/strategies/fsdp_bf16.py']
 
-strategy = dict(model_wrapper=dict(auto_wrap_policy=dict(block_types=['ILABlock'])))
+# CLIP's LayerNorm computes in fp32: its weights stay fp32 (BatchNorm too, FSDP's default)
+strategy = dict(
+    model_wrapper=dict(
+        auto_wrap_policy=dict(block_types=['ILABlock']),
+        mixed_precision=dict(fp32_modules=['LayerNorm', '_BatchNorm'])))
 optim_wrapper = dict(
     _delete_=True,
     type='ShardedClipOptimWrapper',

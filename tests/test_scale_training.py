@@ -92,12 +92,14 @@ def one_process(ten_videos, tmp_path_factory):
 
 
 def test_fsdp_two_processes_match_one_process(one_process, ten_videos, tmp_path):
-    """FlexibleRunner + FSDP (blocks wrapped, fp32) through tools/dist_train.sh."""
+    """FlexibleRunner + FSDP (one unit per block, fp32, activation checkpointing of every
+    block) through tools/dist_train.sh."""
     work = str(tmp_path / 'fsdp')
     config = write_config(tmp_path, 'fsdp.py', 'fsdp.py', "type='ShardedClipOptimWrapper', ")
     out = run_tool('tools/dist_train.sh', config, '2', '--work-dir', work, '--seed', '0',
                    '--cfg-options', *ten_videos,
                    'train_dataloader.batch_size=5',
+                   'strategy.activation_checkpointing.check_fn=video_block_checkpoint_fn',
                    env=env_for(tmp_path, PORT=str(free_port())))
     assert "'backend': 'gloo'" in out
     losses, state = one_process

@@ -19,10 +19,13 @@ def prepare_cpu_distributed(cfg, launcher):
     dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
     if dist_cfg.get('backend', 'nccl') == 'nccl':
         dist_cfg['backend'] = 'gloo'
+    flexible = cfg.get('runner_type') == 'FlexibleRunner' or cfg.get('strategy') is not None
+    if flexible:
+        cfg = _cpu_strategy(cfg)  # refuses DeepSpeed before any process group exists
     if not dist.is_initialized():
         dist.init_process_group(backend=dist_cfg['backend'])
-    if cfg.get('runner_type') == 'FlexibleRunner' or cfg.get('strategy') is not None:
-        return _cpu_strategy(cfg)
+    if flexible:
+        return cfg
     wrapper = cfg.get('model_wrapper_cfg') or dict(
         type='MMDistributedDataParallel', broadcast_buffers=False,
         find_unused_parameters=cfg.get('find_unused_parameters', False))
