@@ -40,7 +40,7 @@ class RankLossHook(Hook):
 # one batch of 10 equals two of 5.
 # A strong weight decay that skips 1-D parameters (flat_decay_mult=0) and hard gradient
 # clipping: both must see the whole model, not a rank's flat shard (with mmengine's own
-# FSDPStrategy and OptimWrapper the second and third losses differ by 0.6% and 1.5%).
+# FSDPStrategy the second loss is 0.6% off; with a plain OptimWrapper, the third 1.6%).
 CONFIG = """
 _base_ = ['{repo}/configs/morphmlp_synthetic.py'{strategy}]
 custom_imports = dict(imports=['mmvideomlp', 'rank_loss_hook'])
