@@ -11,8 +11,10 @@ def prepare_cpu_distributed(cfg, launcher):
 
     mmengine's launcher calls ``torch.cuda.set_device`` and the Runner wraps the model with
     ``device_ids=[LOCAL_RANK]``; both fail without CUDA. The process group is created here
-    first (the Runner then skips its own initialisation) and DDP gets ``device_ids=None``.
-    Does nothing when CUDA is available or the launcher is not ``pytorch``.
+    first (the Runner then skips its own initialisation) and DDP gets ``device_ids=None``;
+    with mmengine's FlexibleRunner (``runner_type`` or ``strategy`` in the config) the
+    strategy's wrapper is set up for the CPU instead (:func:`_cpu_strategy`). Does nothing
+    when CUDA is available or the launcher is not ``pytorch``.
     """
     if launcher != 'pytorch' or torch.cuda.is_available():
         return cfg
