@@ -94,6 +94,33 @@ def current_memory(device):
     return torch.cuda.memory_allocated()
 
 
+def step_peak_memory(step, device):
+    """The most tensor memory (bytes) that one call of ``step`` holds at once above what was
+    allocated before it: activations and gradients (and optimizer state on a first step).
+
+    CUDA: the caching allocator's maximum. CPU: torch's profiler records every operator's
+    own allocations minus frees; their running sum, in the order the operators started,
+    peaks where the step held the most (exact at operator boundaries). Unlike the process's
+    peak RSS, earlier phases (model build, FLOP count, inference) and memory kept by the
+    allocator do not count.
+    """
+    if device != 'cpu':
+        torch.cuda.synchronize()
+        before = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        step()
+        torch.cuda.synchronize()
+        return torch.cuda.max_memory_allocated() - before
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    level = peak = 0
+    for event in sorted(prof.events(), key=lambda e: e.time_range.start):
+        level += event.self_cpu_memory_usage
+        peak = max(peak, level)
+    return peak
+
+
 def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
             compile=False, train=True, warmup=2, repeats=5):
     """Inference and training-step timings of one recognizer.
@@ -103,7 +130,8 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
         ``clips_per_s`` for both, and ``peak_memory`` (bytes; CPU: process peak RSS,
         CUDA: max allocated); ``base_memory`` (in use before the runs: the model) and
         ``train_peak_memory`` (CPU: peak RSS after the training steps, which need more than
-        inference; CUDA: max allocated during the training steps).
+        inference; CUDA: max allocated during the training steps) and ``train_step_peak``
+        (one more training step: see :func:`step_peak_memory`).
     """
     model = model.to(device)
     forward, _ = recognizer_forward(model, batch, frames, size, device)
@@ -137,6 +165,7 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
 
         result['train'] = time_call(step, warmup, repeats)
         result['train_peak_memory'] = peak_memory(device)
+        result['train_step_peak'] = step_peak_memory(step, device)
     result['clips_per_s'] = {k: batch / result[k]['median'] for k in ('infer', 'train')
                              if k in result}
     result['peak_memory'] = peak_memory(device) if not train else max(
