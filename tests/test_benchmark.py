@@ -74,3 +74,23 @@ def test_benchmark_counts_times_converts_and_reports(tmp_path):
     assert tool.backend_ratios(result['results']) in out
     assert 'oneDNN vs BLAS speed-up inference' in out
     assert f'GEMM peak (256^3, fp32): matmul {result["gemm_peak"]["matmul"] / 1e9:.0f}' in out
+
+
+def test_benchmark_training_memory_with_and_without_checkpointing(tmp_path):
+    """--with-cp both: the same model measured with plain blocks and with every block
+    checkpointed; the JSON has both training-step peaks and the printed summary compares
+    them."""
+    out_json = tmp_path / 'cp.json'
+    out = run_tool('tools/analysis/benchmark.py', 'configs/morphmlp_synthetic.py', '--frames',
+                   '16', '--size', '56', '--warmup', '0', '--repeats', '1', '--gemm-size', '128',
+                   '--with-cp', 'both', '--json', str(out_json))
+    plain, checkpointed = json.loads(out_json.read_text())['results']
+    assert 'error' not in plain and 'error' not in checkpointed, out
+    assert (plain['with_cp'], checkpointed['with_cp']) == (False, True)
+    for r in (plain, checkpointed):
+        assert 0 < r['base_memory'] <= r['train_peak_memory'] <= r['peak_memory']
+    # a step without checkpointing holds every block's activations: more than with it
+    assert 0 < checkpointed['train_step_peak'] < plain['train_step_peak']
+    assert _tool_module().checkpointing_savings([plain, checkpointed]) in out
+    assert 'configs/morphmlp_synthetic.py (fp32): with_cp a training step holds' in out
+    assert 'configs/morphmlp_synthetic.py (with_cp)' in out

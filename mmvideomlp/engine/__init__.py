@@ -8,10 +8,13 @@ from .hooks import CpuGemmHook, DataCheckHook, ILAJitterHook
 from .optimizers import ILAOptimWrapperConstructor
 from .randomness import ExactResumeHook, SeededPipeline
 from .runner import CheckedRunner
+from .strategies import (ShardedClipOptimWrapper, video_block_checkpoint_fn,
+                         video_block_wrap_policy)
 
 __all__ = ['CPUAmpOptimWrapper', 'apply_fp32_head_losses', 'check_cpu_bf16',
            'CheckpointMismatchError', 'UnreadableCheckpointError', 'load_state_dict_checked',
            'CpuGemmHook', 'DataCheckHook', 'ILAJitterHook', 'ILAOptimWrapperConstructor',
-           'ExactResumeHook', 'SeededPipeline', 'CheckedRunner']
+           'ExactResumeHook', 'SeededPipeline', 'CheckedRunner', 'ShardedClipOptimWrapper',
+           'video_block_checkpoint_fn', 'video_block_wrap_policy']
 
 apply_fp32_head_losses()

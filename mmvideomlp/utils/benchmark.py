@@ -86,6 +86,41 @@ def peak_memory(device):
     return torch.cuda.max_memory_allocated()
 
 
+def current_memory(device):
+    """Memory in use now (bytes): CPU resident set size, CUDA allocated."""
+    if device == 'cpu':
+        with open('/proc/self/statm') as f:
+            return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+    return torch.cuda.memory_allocated()
+
+
+def step_peak_memory(step, device):
+    """The most tensor memory (bytes) that one call of ``step`` holds at once above what was
+    allocated before it: activations and gradients (and optimizer state on a first step).
+
+    CUDA: the caching allocator's maximum. CPU: torch's profiler records every operator's
+    own allocations minus frees; their running sum, in the order the operators started,
+    peaks where the step held the most (exact at operator boundaries). Unlike the process's
+    peak RSS, earlier phases (model build, FLOP count, inference) and memory kept by the
+    allocator do not count.
+    """
+    if device != 'cpu':
+        torch.cuda.synchronize()
+        before = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        step()
+        torch.cuda.synchronize()
+        return torch.cuda.max_memory_allocated() - before
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    level = peak = 0
+    for event in sorted(prof.events(), key=lambda e: e.time_range.start):
+        level += event.self_cpu_memory_usage
+        peak = max(peak, level)
+    return peak
+
+
 def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
             compile=False, train=True, warmup=2, repeats=5):
     """Inference and training-step timings of one recognizer.
@@ -93,7 +128,10 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
     Returns:
         dict: ``infer`` and ``train`` timings (seconds: median, min, max),
         ``clips_per_s`` for both, and ``peak_memory`` (bytes; CPU: process peak RSS,
-        CUDA: max allocated).
+        CUDA: max allocated); ``base_memory`` (in use before the runs: the model) and
+        ``train_peak_memory`` (CPU: peak RSS after the training steps, which need more than
+        inference; CUDA: max allocated during the training steps) and ``train_step_peak``
+        (one more training step: see :func:`step_peak_memory`).
     """
     model = model.to(device)
     forward, _ = recognizer_forward(model, batch, frames, size, device)
@@ -103,11 +141,14 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
         if dtype else (lambda: torch.autocast(device_type='cpu', enabled=False))
     if device != 'cpu':
         torch.cuda.reset_peak_memory_stats()
-    result = {}
+    result = {'base_memory': current_memory(device)}
     model.eval()
     with torch.no_grad(), autocast():
         result['infer'] = time_call(run, warmup, repeats)
     if train:
+        infer_peak = peak_memory(device)
+        if device != 'cpu':
+            torch.cuda.reset_peak_memory_stats()
         model.train()
         optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
                                       lr=1e-4)
@@ -123,7 +164,11 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
             scaler.update()
 
         result['train'] = time_call(step, warmup, repeats)
-    result['clips_per_s'] = {k: batch / v['median'] for k, v in result.items()}
-    result['peak_memory'] = peak_memory(device)
+        result['train_peak_memory'] = peak_memory(device)
+        result['train_step_peak'] = step_peak_memory(step, device)
+    result['clips_per_s'] = {k: batch / result[k]['median'] for k in ('infer', 'train')
+                             if k in result}
+    result['peak_memory'] = peak_memory(device) if not train else max(
+        infer_peak, result['train_peak_memory'])
     gc.collect()
     return result

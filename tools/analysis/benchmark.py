@@ -60,6 +60,9 @@ def parse_args():
                         help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default), '
                         'onednn (FCs converted to the oneDNN path) or both (each model timed '
                         'both ways)')
+    parser.add_argument('--with-cp', choices=['off', 'on', 'both'], default='off',
+                        help='gradient checkpointing of every backbone block (with_cp) in the '
+                        'training step: off (default), on, or both (memory and time each way)')
     args = parser.parse_args()
     if args.references == ['all']:
         args.references = list(REFERENCES)
@@ -111,7 +114,14 @@ def flops_per_view(model, frames, size):
         return analyzer.total()
 
 
-def worker(name, args, precision, compile, backend, queue):
+def set_with_cp(model, with_cp):
+    """Gradient checkpointing of every block of ``model.backbone`` (``with_cp``)."""
+    if not hasattr(model.backbone, 'with_cp'):
+        raise ValueError(f'{type(model.backbone).__name__} has no with_cp option')
+    model.backbone.with_cp = with_cp
+
+
+def worker(name, args, precision, compile, backend, queue, with_cp=False):
     import torch
 
     from mmvideomlp.utils.benchmark import measure
@@ -122,20 +132,24 @@ def worker(name, args, precision, compile, backend, queue):
                       params=sum(p.numel() for p in model.parameters()),
                       flops=flops_per_view(model, args.frames, args.size))
         result['onednn_fcs'] = set_cpu_gemm(model, backend)
+        if with_cp:
+            set_with_cp(model, True)
+        result['with_cp'] = with_cp
         result.update(measure(model, args.batch, args.frames, args.size, args.device,
                               precision, compile, not args.no_train, args.warmup,
                               args.repeats))
         result['threads'] = torch.get_num_threads()
     except Exception as err:  # report and go on with the other models
         result = dict(model=name, precision=precision, compile=compile, cpu_gemm=backend,
-                      error=f'{type(err).__name__}: {err}')
+                      with_cp=with_cp, error=f'{type(err).__name__}: {err}')
     queue.put(result)
 
 
-def run_isolated(name, args, precision, compile, backend):
+def run_isolated(name, args, precision, compile, backend, with_cp=False):
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    proc = ctx.Process(target=worker, args=(name, args, precision, compile, backend, queue))
+    proc = ctx.Process(target=worker, args=(name, args, precision, compile, backend, queue,
+                                            with_cp))
     proc.start()
     result = queue.get()
     proc.join()
@@ -172,14 +186,16 @@ def run_onnx_isolated(name, args):
 
 def table(results, peak, batch):
     head = ('model', 'prec', 'GFLOPs/view', 'params M', 'infer s [min-max]', 'clips/s',
-            'infer MFU', 'train s [min-max]', 'train MFU', 'peak mem GB', 'CPU GEMM')
+            'infer MFU', 'train s [min-max]', 'train MFU', 'peak mem GB', 'step peak GB',
+            'CPU GEMM')
     rows = [head]
     for r in results:
         if 'error' in r:
             rows.append((r['model'], r['precision'], 'error: ' + r['error'][:80]) +
                         ('', ) * (len(head) - 3))
             continue
-        name = r['model'] + (' (compiled)' if r['compile'] else '')
+        name = r['model'] + (' (compiled)' if r['compile'] else '') + (
+            ' (with_cp)' if r.get('with_cp') else '')
         flop2 = 2 * r['flops'] * batch
         inf, trn = r['infer'], r.get('train')
         rows.append((
@@ -189,6 +205,7 @@ def table(results, peak, batch):
             f'{trn["median"]:.3f} [{trn["min"]:.3f}-{trn["max"]:.3f}]' if trn else '-',
             f'{3 * flop2 / trn["median"] / peak:.1%}' if trn else '-',
             f'{r["peak_memory"] / 2**30:.2f}',
+            f'{r["train_step_peak"] / 2**30:.2f}' if 'train_step_peak' in r else '-',
             f'{r["cpu_gemm"]} ({r["onednn_fcs"]} FCs)' if r['onednn_fcs'] else r['cpu_gemm']))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(head))]
     return '\n'.join('  '.join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows)
@@ -215,7 +232,7 @@ def ratios(results):
 def backend_ratios(results):
     """Speed of oneDNN against BLAS for every model measured both ways."""
     ok = {(r['model'], r['precision'], r['compile'], r['cpu_gemm']): r
-          for r in results if 'error' not in r}
+          for r in results if 'error' not in r and not r.get('with_cp')}
     lines = []
     for (model, precision, compile, backend), blas in ok.items():
         onednn = ok.get((model, precision, compile, 'onednn'))
@@ -228,6 +245,24 @@ def backend_ratios(results):
                 parts.append(f'{label} {ratio:.2f}x ({"onednn" if ratio > 1 else "blas"} faster)')
         lines.append(f'{model} ({precision}{", compiled" if compile else ""}): oneDNN vs BLAS '
                      'speed-up ' + ', '.join(parts))
+    return '\n'.join(lines)
+
+
+def checkpointing_savings(results):
+    """Training-step peak memory and time with ``with_cp`` against without, per model."""
+    plain = {(r['model'], r['precision'], r['compile'], r['cpu_gemm']): r for r in results
+             if 'error' not in r and 'train' in r and r.get('with_cp') is False}
+    lines = []
+    for r in results:
+        ref = plain.get((r['model'], r['precision'], r['compile'], r.get('cpu_gemm')))
+        if 'error' in r or 'train' not in r or not r.get('with_cp') or ref is None:
+            continue
+        lines.append(
+            f'{r["model"]} ({r["precision"]}): with_cp a training step holds '
+            f'{r["train_step_peak"] / 2**30:.2f} GB at its peak vs '
+            f'{ref["train_step_peak"] / 2**30:.2f} GB without '
+            f'({r["train_step_peak"] / ref["train_step_peak"]:.0%}), and takes '
+            f'{r["train"]["median"] / ref["train"]["median"]:.2f}x the time')
     return '\n'.join(lines)
 
 
@@ -262,14 +297,17 @@ def main():
     print(f'GEMM peak ({args.gemm_size}^3, fp32): ' + ', '.join(
         f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peak.items()))
     backends = ['blas', 'onednn'] if args.cpu_gemm == 'both' else [args.cpu_gemm]
+    cp_values = dict(off=[False], on=[True], both=[False, True])[args.with_cp]
     results = []
     for name in dict.fromkeys(list(args.models) + args.references):
         for precision in args.precision:
             for compile in ([False, True] if args.compile else [False]):
                 for backend in backends:
-                    results.append(run_isolated(name, args, precision, compile, backend))
-                    print(f'measured {name} {precision}{" compiled" if compile else ""} '
-                          f'{backend}', flush=True)
+                    for with_cp in cp_values:
+                        results.append(run_isolated(name, args, precision, compile, backend,
+                                                    with_cp))
+                        print(f'measured {name} {precision}{" compiled" if compile else ""} '
+                              f'{backend}{" with_cp" if with_cp else ""}', flush=True)
         if args.onnx and name not in REFERENCES:
             results += run_onnx_isolated(name, args)
             print(f'measured {name} onnxruntime fp32, int8', flush=True)
@@ -277,7 +315,7 @@ def main():
           f'{args.device}; MFU against {peak["peak"] / 1e9:.0f} GFLOP/s; CPU GEMM: the back '
           'end of the FCs (and how many were converted to oneDNN)')
     print(table(results, peak['peak'], args.batch))
-    for text in (ratios(results), backend_ratios(results)):
+    for text in (ratios(results), backend_ratios(results), checkpointing_savings(results)):
         if text:
             print('\n' + text)
     if args.json:

@@ -1,0 +1,13 @@
+# PosMLP-Video S16 with mmengine's FlexibleRunner and FSDP, bfloat16
+# (configs/_base_/strategies/fsdp_bf16.py):
+# one FSDP unit per PosMLPBlock.
+# Train: tools/dist_train.sh THIS_CONFIG 8 (or tools/slurm_train.sh).
+_base_ = ['posmlp/posmlp-video-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py', '_base_/strategies/fsdp_bf16.py']
+
+strategy = dict(model_wrapper=dict(auto_wrap_policy=dict(block_types=['PosMLPBlock'])))
+optim_wrapper = dict(
+    _delete_=True,
+    type='ShardedClipOptimWrapper',
+    optimizer=_base_.optim_wrapper.optimizer,
+    paramwise_cfg=_base_.optim_wrapper.paramwise_cfg,
+    clip_grad=_base_.optim_wrapper.clip_grad)
