@@ -17,6 +17,7 @@ from mmengine.model import ModuleList, Sequential
 
 from ...registry import register_model
 from ..layers.affine_shift import AFFINE_MODES, AffineShiftBlock
+from ...weights.adapt import INFLATE_METHODS
 from ..layers.stem import ConvDownsample
 from .base import BaseBackbone
 
@@ -36,6 +37,14 @@ class AffineShiftTransformer(BaseBackbone):
             Defaults to ``'tiny'``.
         in_channels (int): Input channels. Defaults to 3.
         patch_size (int): Stride and kernel of the patch embedding. Defaults to 4.
+        patch_temporal_size (int): Odd temporal kernel of the patch embedding (stride 1,
+            so every frame keeps its tokens): 1 (default) embeds every frame alone; 3 makes
+            each token see its frame and the two beside it (a spatio-temporal tubelet),
+            which lets small models trained from scratch pick up motion at once. Image (AST)
+            checkpoints are inflated into it (``inflate``).
+        inflate (str): How 2-D kernels of a checkpoint fill ``patch_temporal_size`` taps:
+            ``'center'`` (default; a static clip then gives the image features) or
+            ``'average'``.
         spatial_shift_ratio (float | tuple[float]): Fraction of the channels shifted in
             each spatial direction, or ``(w+, w-, h+, h-)``. Defaults to 1/12.
         temporal_shift_ratio (float | tuple[float]): Fraction shifted to the next and to
@@ -45,6 +54,12 @@ class AffineShiftTransformer(BaseBackbone):
         affine (str): Affine generator: ``'token'`` (option A), ``'pooled'`` (B), ``'qk'``
             (C), ``'static'`` or ``'none'``. Defaults to ``'token'``.
         affine_reduction (int): Reduction of the ``'pooled'`` generator. Defaults to 4.
+        affine_init_std (float): 0 (default) starts every affine generator at the
+            identity (zero weights); a positive std draws its weights from a truncated
+            normal, so that each token's scale depends on its content from the first step
+            and the product of a token with its time-shifted neighbours, the block's only
+            first-order order-sensitive term, is not zero at initialisation (small models
+            trained from scratch on temporal-order tasks need it, see docs/vast.md).
         drop_path_rate (float): Stochastic depth, rising linearly to this value over the
             blocks. Defaults to 0.
         norm_cfg (dict): Norm layers. Defaults to LN with eps 1e-5.
@@ -61,7 +76,8 @@ class AffineShiftTransformer(BaseBackbone):
             kernels are given a temporal axis). Defaults to None.
         init_cfg (dict | list[dict], optional): Initialisation. Defaults to truncated
             normal (std 0.02) for linear and convolution weights, ones/zeros for LayerNorm;
-            the affine generators keep their zero initialisation whatever the init_cfg.
+            the affine generators keep their own initialisation (zero, or ``affine_init_std``)
+            whatever the init_cfg.
 
     Shapes:
         - image ``(N, C_in, H, W)`` → tuple of ``(N, C_i, H_i, W_i)``, one per out index,
@@ -93,11 +109,14 @@ class AffineShiftTransformer(BaseBackbone):
                  arch='tiny',
                  in_channels=3,
                  patch_size=4,
+                 patch_temporal_size=1,
+                 inflate='center',
                  spatial_shift_ratio=1 / 12,
                  temporal_shift_ratio=0.,
                  temporal_shift_interval=1,
                  affine='token',
                  affine_reduction=4,
+                 affine_init_std=0.,
                  drop_path_rate=0.,
                  norm_cfg=dict(type='LN', eps=1e-5),
                  act_cfg=dict(type='GELU'),
@@ -126,8 +145,12 @@ class AffineShiftTransformer(BaseBackbone):
         self.out_indices = self.parse_out_indices(out_indices, num_stages)
         self.frozen_stages = self.parse_frozen_stages(frozen_stages, num_stages)
 
+        if inflate not in INFLATE_METHODS:
+            raise ValueError(f'inflate must be one of {INFLATE_METHODS}, got {inflate!r}')
+        self.inflate = inflate
         self.patch_embed = ConvDownsample(in_channels, dims[0], norm_cfg,
-                                          kernel_size=patch_size, stride=patch_size)
+                                          kernel_size=patch_size, stride=patch_size,
+                                          temporal_kernel=patch_temporal_size)
         self.downsamples = ModuleList([
             ConvDownsample(dims[i - 1], dims[i], norm_cfg, kernel_size=2, stride=2)
             for i in range(1, num_stages)
@@ -142,7 +165,8 @@ class AffineShiftTransformer(BaseBackbone):
                     AffineShiftBlock(
                         dims[i], mlp_ratio, spatial_shift_ratio,
                         temporal_shift_ratio if shift_in_time else 0., affine,
-                        affine_reduction, rates[index], norm_cfg, act_cfg))
+                        affine_reduction, rates[index], norm_cfg, act_cfg,
+                        affine_init_std))
                 index += 1
             stages.append(Sequential(*blocks))
         self.stages = ModuleList(stages)

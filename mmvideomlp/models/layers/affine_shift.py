@@ -219,18 +219,29 @@ class ChannelShift(nn.Module):
         return f'channels={self.channels}, {groups or "no shift"}'
 
 
+def _init_generator(linear, init_std):
+    """Zero bias; zero weights (the identity affine) or truncated normal of ``init_std``."""
+    if init_std > 0:
+        trunc_normal_init(linear, std=init_std, bias=0.)
+    else:
+        constant_init(linear, 0., bias=0.)
+
+
 class TokenAffine(BaseModule):
     """Option A: per-token scale and bias from the normalised input, ``Z W_a + b_a``.
 
-    ``W_a`` and ``b_a`` start at zero, so the affine starts as the identity.
+    ``b_a`` starts at zero and ``W_a`` at zero (the affine starts as the identity) or, with
+    ``init_std > 0``, small random values (near the identity, with a data-dependent
+    product of every token and its shifted neighbours from the first step).
     """
 
-    def __init__(self, channels, init_cfg=None):
+    def __init__(self, channels, init_std=0., init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.init_std = init_std
         self.proj = nn.Linear(channels, 2 * channels)
 
     def init_weights(self):
-        constant_init(self.proj, 0., bias=0.)
+        _init_generator(self.proj, self.init_std)
 
     def forward(self, z, v, shift):
         gamma, beta = self.proj(z).chunk(2, dim=-1)
@@ -240,18 +251,21 @@ class TokenAffine(BaseModule):
 class PooledAffine(BaseModule):
     """Option B: squeeze-and-excitation style scale and bias, one per sample and frame.
 
-    ``mean_{H,W}(Z)`` → Linear(C → C/r) → GELU → Linear(C/r → 2C) (zero-initialised).
+    ``mean_{H,W}(Z)`` → Linear(C → C/r) → GELU → Linear(C/r → 2C) (zero-initialised, or
+    truncated normal of ``init_std``).
     """
 
-    def __init__(self, channels, reduction=4, act_cfg=dict(type='GELU'), init_cfg=None):
+    def __init__(self, channels, reduction=4, act_cfg=dict(type='GELU'), init_std=0.,
+                 init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.init_std = init_std
         hidden = max(channels // reduction, 1)
         self.reduce = nn.Linear(channels, hidden)
         self.act = build_activation_layer(act_cfg)
         self.expand = nn.Linear(hidden, 2 * channels)
 
     def init_weights(self):
-        constant_init(self.expand, 0., bias=0.)
+        _init_generator(self.expand, self.init_std)
 
     def forward(self, z, v, shift):
         pooled = z.mean(dim=(2, 3), keepdim=True)
@@ -263,18 +277,20 @@ class QueryKeyAffine(BaseModule):
     """Option C: the scale compares a query with the shifted key, ``1 + q ⊙ Shift(k)``.
 
     The element-wise analogue of the attention logit ``q_i · k_{i+δ}``; no bias. The query
-    half of the projection starts at zero.
+    half of the projection starts at zero (or truncated normal of ``init_std``).
     """
 
-    def __init__(self, channels, init_cfg=None):
+    def __init__(self, channels, init_std=0., init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.init_std = init_std
         self.channels = channels
         self.proj = nn.Linear(channels, 2 * channels)
 
     def init_weights(self):
         trunc_normal_init(self.proj, std=.02, bias=0.)
-        with torch.no_grad():
-            self.proj.weight[:self.channels].zero_()
+        if not self.init_std > 0:
+            with torch.no_grad():
+                self.proj.weight[:self.channels].zero_()
 
     def forward(self, z, v, shift):
         query, key = self.proj(z).chunk(2, dim=-1)
@@ -284,29 +300,38 @@ class QueryKeyAffine(BaseModule):
 class StaticAffine(BaseModule):
     """Ablation: a learned per-channel scale and bias, the same for every input."""
 
-    def __init__(self, channels, init_cfg=None):
+    def __init__(self, channels, init_std=0., init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.init_std = init_std
         self.scale = nn.Parameter(torch.empty(channels))
         self.bias = nn.Parameter(torch.empty(channels))
 
     def init_weights(self):
-        nn.init.zeros_(self.scale)
         nn.init.zeros_(self.bias)
+        if self.init_std > 0:
+            nn.init.trunc_normal_(self.scale, std=self.init_std, a=-2 * self.init_std,
+                                  b=2 * self.init_std)
+        else:
+            nn.init.zeros_(self.scale)
 
     def forward(self, z, v, shift):
         return torch.addcmul(v + self.bias, self.scale, v)
 
 
-def build_affine(mode, channels, reduction=4, act_cfg=dict(type='GELU')):
-    """The affine generator of ``mode`` (one of :data:`AFFINE_MODES`); None for 'none'."""
+def build_affine(mode, channels, reduction=4, act_cfg=dict(type='GELU'), init_std=0.):
+    """The affine generator of ``mode`` (one of :data:`AFFINE_MODES`); None for 'none'.
+    ``init_std``: 0 starts it at the identity, a positive std near it (see
+    :class:`TokenAffine`)."""
+    if not isinstance(init_std, (int, float)) or isinstance(init_std, bool) or init_std < 0:
+        raise ValueError(f'affine_init_std must be a number >= 0, got {init_std!r}')
     if mode == 'token':
-        return TokenAffine(channels)
+        return TokenAffine(channels, init_std)
     if mode == 'pooled':
-        return PooledAffine(channels, reduction, act_cfg)
+        return PooledAffine(channels, reduction, act_cfg, init_std)
     if mode == 'qk':
-        return QueryKeyAffine(channels)
+        return QueryKeyAffine(channels, init_std)
     if mode == 'static':
-        return StaticAffine(channels)
+        return StaticAffine(channels, init_std)
     if mode == 'none':
         return None
     raise ValueError(f'affine={mode!r} is not supported; choose one of {AFFINE_MODES}')
@@ -328,6 +353,8 @@ class AffineShift(BaseModule):
         affine_reduction (int): Hidden reduction of the ``'pooled'`` generator.
             Defaults to 4.
         act_cfg (dict): Activation of the ``'pooled'`` generator. Defaults to GELU.
+        affine_init_std (float): Std of the generator's last weights at initialisation;
+            0 (default) starts the affine at the identity.
     """
 
     def __init__(self,
@@ -337,11 +364,13 @@ class AffineShift(BaseModule):
                  affine='token',
                  affine_reduction=4,
                  act_cfg=dict(type='GELU'),
+                 affine_init_std=0.,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.value = nn.Linear(embed_dims, embed_dims)
         self.shift = ChannelShift(embed_dims, spatial_shift_ratio, temporal_shift_ratio)
-        self.affine = build_affine(affine, embed_dims, affine_reduction, act_cfg)
+        self.affine = build_affine(affine, embed_dims, affine_reduction, act_cfg,
+                                   affine_init_std)
         self.proj = nn.Linear(embed_dims, embed_dims)
 
     def forward(self, z):
@@ -358,8 +387,8 @@ class AffineShiftBlock(BaseModule):
         embed_dims (int): Channels.
         mlp_ratio (float): Hidden width of the MLP relative to ``embed_dims``.
             Defaults to 4.
-        spatial_shift_ratio, temporal_shift_ratio, affine, affine_reduction: See
-            :class:`AffineShift`.
+        spatial_shift_ratio, temporal_shift_ratio, affine, affine_reduction,
+            affine_init_std: See :class:`AffineShift`.
         drop_path (float): Stochastic depth rate. Defaults to 0.
         norm_cfg (dict): Norm layers. Defaults to LN with eps 1e-5.
         act_cfg (dict): Activation of the MLP. Defaults to GELU.
@@ -378,11 +407,12 @@ class AffineShiftBlock(BaseModule):
                  drop_path=0.,
                  norm_cfg=dict(type='LN', eps=1e-5),
                  act_cfg=dict(type='GELU'),
+                 affine_init_std=0.,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
         self.mixer = AffineShift(embed_dims, spatial_shift_ratio, temporal_shift_ratio,
-                                 affine, affine_reduction, act_cfg)
+                                 affine, affine_reduction, act_cfg, affine_init_std)
         self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
         self.ffn = FFN(embed_dims, int(embed_dims * mlp_ratio), num_fcs=2, act_cfg=act_cfg,
                        add_identity=False)

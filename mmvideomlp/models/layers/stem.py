@@ -80,22 +80,28 @@ class ConvDownsample(BaseModule):
         stride (int): Spatial stride. Defaults to 2.
         groups (int): Convolution groups (``in_channels`` for the image PosMLP's
             depthwise-grouped downsampling). Defaults to 1.
+        temporal_kernel (int): Odd temporal kernel size, stride 1 and zero padding ``kt // 2``,
+            so the number of frames is kept. Defaults to 1 (frame by frame).
 
     Shapes:
         ``(N, T, H, W, C_in)`` → ``(N, T, ceil(H/stride), ceil(W/stride), C_out)``.
     """
 
     def __init__(self, in_channels, out_channels, norm_cfg=dict(type='LN', eps=1e-5),
-                 kernel_size=3, stride=2, groups=1, init_cfg=None):
+                 kernel_size=3, stride=2, groups=1, temporal_kernel=1, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        if isinstance(temporal_kernel, bool) or not isinstance(temporal_kernel, int) or \
+                temporal_kernel < 1 or temporal_kernel % 2 == 0:
+            raise ValueError('ConvDownsample: temporal_kernel must be an odd int >= 1 (it keeps '
+                             f'the number of frames), got {temporal_kernel!r}')
         if not 1 <= stride <= kernel_size:
             raise ValueError(f'ConvDownsample: stride must be in [1, kernel_size={kernel_size}],'
                              f' got {stride}')
         self.kernel_size, self.stride = kernel_size, stride
         self.padding = (kernel_size - stride + 1) // 2
-        self.proj = nn.Conv3d(in_channels, out_channels, (1, kernel_size, kernel_size),
-                              (1, stride, stride), (0, self.padding, self.padding),
-                              groups=groups)
+        self.proj = nn.Conv3d(in_channels, out_channels,
+                              (temporal_kernel, kernel_size, kernel_size), (1, stride, stride),
+                              (temporal_kernel // 2, self.padding, self.padding), groups=groups)
         self.norm = build_norm_layer(norm_cfg, out_channels)[1]
 
     def _extra_padding(self, size):
