@@ -3,7 +3,7 @@ compare runs: 8 frames, 32x32 crops (ILA 56x56), batch 2, no workers, quiet logs
 CONFIGS = dict(morphmlp='configs/morphmlp_synthetic.py', posmlp='configs/posmlp_synthetic.py',
                vast='configs/vast_synthetic.py', ila='configs/ila_synthetic.py')
 # index of Resize and of the crop in the train and the test pipelines
-RESIZE_CROP = dict(morphmlp=((4, 5), (3, 4)), posmlp=((3, 4), (3, 4)), vast=((3, 4), (3, 4)),
+RESIZE_CROP = dict(morphmlp=((4, 5), (3, 4)), posmlp=((3, 4), (3, 4)), vast=((4, 5), (3, 4)),
                    ila=((3, 4), (3, 4)))
 
 
