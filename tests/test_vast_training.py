@@ -13,30 +13,33 @@ from mmvideomlp.utils.complexity import build_model_from_cfg
 
 CONFIG = 'configs/vast_synthetic.py'
 EPOCHS = 10
-# 32x32 crops of 8 frames (stage maps 8, 4, 2), 10 epochs of the 80 fixture videos
-SMALL = [f'train_cfg.max_epochs={EPOCHS}', f'train_cfg.val_interval={EPOCHS}',
-         f'param_scheduler.1.T_max={EPOCHS - 1}', f'param_scheduler.1.end={EPOCHS}',
-         'optim_wrapper.optimizer.lr=0.003',
-         'default_hooks.logger.interval=1']
-for key in ('train_dataloader', 'val_dataloader'):
-    steps = Config.fromfile(CONFIG)[key].dataset.pipeline
-    index = {step.type: i for i, step in enumerate(steps)}
-    crop = 'RandomCrop.size' if 'RandomCrop' in index else 'CenterCrop.crop_size'
-    name, field = crop.split('.')
-    SMALL += [f'{key}.dataset.pipeline.{index["Resize"]}.scale=(-1,32)',
-              f'{key}.dataset.pipeline.{index[name]}.{field}=32']
-    # no label-changing augmentation (time reversal, flips): a set of 80 videos to fit
-    SMALL += [f'{key}.dataset.pipeline.{i}.' + ('prob=0' if step.type == 'ReverseFrameOrder'
-                                                else 'flip_ratio=0')
-              for i, step in enumerate(steps) if step.type in ('ReverseFrameOrder', 'Flip')]
+
+
+def small_options(cfg):
+    """--cfg-options for 32x32 crops of 8 frames (stage maps 8, 4, 2) and 10 epochs of the 80
+    fixture videos, without the label-changing augmentations (time reversal, flips): a set
+    to fit."""
+    options = [f'train_cfg.max_epochs={EPOCHS}', f'train_cfg.val_interval={EPOCHS}',
+               f'param_scheduler.1.T_max={EPOCHS - 1}', f'param_scheduler.1.end={EPOCHS}',
+               'optim_wrapper.optimizer.lr=0.003', 'default_hooks.logger.interval=1']
+    for key in ('train_dataloader', 'val_dataloader'):
+        steps = cfg[key].dataset.pipeline
+        for i, step in enumerate(steps):
+            prefix = f'{key}.dataset.pipeline.{i}'
+            options += dict(Resize=[f'{prefix}.scale=(-1,32)'], RandomCrop=[f'{prefix}.size=32'],
+                            CenterCrop=[f'{prefix}.crop_size=32'],
+                            ReverseFrameOrder=[f'{prefix}.prob=0'],
+                            Flip=[f'{prefix}.flip_ratio=0']).get(step.type, [])
+    return options
 
 
 def ast_checkpoint(repo_root, path):
-    """An AST image classifier with the synthetic model's backbone, saved by mmpretrain."""
+    """An AST image classifier with the synthetic model's backbone and initialisation, saved
+    by mmpretrain."""
     cfg = Config.fromfile(osp.join(repo_root, 'configs', 'vast/ast-t_16xb64_in1k.py'))
     synthetic = Config.fromfile(osp.join(repo_root, CONFIG)).model.backbone
-    cfg.model.backbone.arch = synthetic.arch
-    cfg.model.backbone.spatial_shift_ratio = synthetic.spatial_shift_ratio
+    for key in ('arch', 'spatial_shift_ratio', 'affine_init_std', 'init_cfg'):
+        cfg.model.backbone[key] = synthetic[key]
     cfg.model.backbone.out_indices = (-1, )
     cfg.model.head.in_channels = 128
     with DefaultScope.overwrite_default_scope('mmpretrain'):
@@ -45,16 +48,32 @@ def ast_checkpoint(repo_root, path):
     torch.save(dict(state_dict=model.state_dict(), meta=dict()), path)
 
 
+def image_start_config(repo_root, path):
+    """The synthetic config on whole frames: an image model starts from what single frames
+    show. The recipe's motion-only input (the clip's temporal mean subtracted) would hide it:
+    every frame's features start nearly linear in its pixels (the patch kernel is inflated
+    into the centre tap), and their mean over time is then nearly zero."""
+    cfg = Config.fromfile(osp.join(repo_root, CONFIG))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[key].dataset.pipeline = [step for step in cfg[key].dataset.pipeline
+                                     if step.type != 'SubtractTemporalMean']
+    cfg.model.data_preprocessor.update(mean=[127.5] * 3, std=[60.] * 3)
+    cfg.dump(path)
+    return cfg
+
+
 def test_vast_trains_from_ast_weights(synthetic_videos, repo_root, tmp_path):
     """The image-to-video path through tools/train.py: every AST tensor loads (the 2-D patch
     kernel inflated into the config's 3-tap one) and the loss falls. Whether VAST learns
     the order of frames is checked on held-out clips in test_vast_from_scratch.py."""
     work = str(tmp_path / 'work')
     ckpt = str(tmp_path / 'ast.pth')
-    ast_checkpoint(repo_root, ckpt)  # the image-to-video path: the backbone from AST weights
-    out = run_tool('tools/train.py', CONFIG, '--work-dir', work, '--seed', '0', '--cfg-options',
-                   *video_data_options(synthetic_videos), *SMALL, f'model.backbone.pretrained={ckpt}',
-                   env=dict(OMP_NUM_THREADS='2'))
+    config = str(tmp_path / 'vast_from_ast.py')
+    ast_checkpoint(repo_root, ckpt)
+    cfg = image_start_config(repo_root, config)
+    out = run_tool('tools/train.py', config, '--work-dir', work, '--seed', '0', '--cfg-options',
+                   *video_data_options(synthetic_videos), *small_options(cfg),
+                   f'model.backbone.pretrained={ckpt}', env=dict(OMP_NUM_THREADS='2'))
     assert f'VAST: loaded 70 of 70 tensors from {ckpt}' in out
     records = [r for r in training_log(work) if 'loss' in r]
     assert len(records) == EPOCHS * 10  # 80 videos, batch 8
