@@ -53,6 +53,16 @@ def test_export_parity_and_dynamic_batch(family, tmp_path):
         assert len(onnx.load(path).graph.input) == 1
 
 
+@pytest.mark.parametrize('family', ('posmlp', 'vast', 'ila'))
+def test_export_at_fewer_frames_than_the_recipe(family, tmp_path):
+    """8 frames instead of 16: PosMLP-Video's temporal windows shrink to their leading
+    sub-window (MorphMLP's temporal FCs are sized by ``num_frames`` and refuse other counts)."""
+    cfg = synthetic_cfg(family)
+    path = str(tmp_path / 'model.onnx')
+    graph, x = export_onnx(load_model(cfg), cfg, (1, 3, 8, 56, 56), path)
+    assert check_fp32(graph, path, x)['max_abs_diff'] <= 1e-4
+
+
 def test_ila_text_embeddings_are_constant(tmp_path):
     cfg = synthetic_cfg('ila')
     model = load_model(cfg)
@@ -128,6 +138,21 @@ def test_int8_accuracy_of_a_trained_model(tmp_path):
         torch_int8 = (graph(x).argmax(-1) == y).float().mean().item()
     assert abs(ort_int8 - fp32) <= 0.01, (fp32, ort_int8)
     assert abs(torch_int8 - fp32) <= 0.01, (fp32, torch_int8)
+
+
+def test_benchmark_onnx_rows(tmp_path):
+    """benchmark.py --onnx: onnxruntime fp32 and int8 rows in the table and the JSON, beside
+    PyTorch's, from one run."""
+    import json
+    out_json = tmp_path / 'bench.json'
+    out = run_tool('tools/analysis/benchmark.py', 'configs/posmlp_synthetic.py', '--frames', '8',
+                   '--size', '56', '--no-train', '--warmup', '0', '--repeats', '1',
+                   '--gemm-size', '256', '--onnx', '--json', str(out_json))
+    rows = {r['precision']: r for r in json.loads(out_json.read_text())['results']}
+    assert set(rows) == {'fp32', 'onnx-fp32', 'onnx-int8'}, rows
+    assert all('error' not in r and r['infer']['median'] > 0 for r in rows.values()), rows
+    for precision in rows:
+        assert f'configs/posmlp_synthetic.py  {precision} ' in out
 
 
 def test_export_tool_int8(tmp_path):

@@ -160,7 +160,7 @@ def onnx_worker(name, args, queue):
     from mmvideomlp.deployment.benchmark import measure_onnx
     try:
         model = build(name, args.cfg_options).eval()
-        common = dict(model=name, compile=False,
+        common = dict(model=name, compile=False, cpu_gemm='-', onednn_fcs=0,
                       params=sum(p.numel() for p in model.parameters()),
                       flops=flops_per_view(model, args.frames, args.size))
         cfg = Config.fromfile(name)
@@ -169,7 +169,7 @@ def onnx_worker(name, args, queue):
         results = [dict(common, **r) for r in measure_onnx(
             model, cfg, args.batch, args.frames, args.size, args.warmup, args.repeats)]
     except Exception as err:  # report and go on with the other models
-        results = [dict(model=name, precision='onnx', compile=False,
+        results = [dict(model=name, precision='onnx', compile=False, cpu_gemm='-',
                         error=f'{type(err).__name__}: {err}')]
     queue.put(results)
 

@@ -67,7 +67,7 @@ def sub_window_tokens(window_size, sub_window):
     coords = window_coords(window_size)
     inside = torch.ones(coords.shape[1], dtype=torch.bool)
     for k, w in enumerate(sub_window):
-        inside &= coords[k] < w
+        inside = inside & (coords[k] < w)
     return inside.nonzero().squeeze(1)
 
 
