@@ -1,8 +1,8 @@
 """Dynamic int8 quantisation of the FCs for CPU inference in PyTorch.
 
-``torch.ao.quantization.quantize_dynamic`` replaces every ``nn.Linear`` (and the
-package's :class:`~mmvideomlp.models.layers.cpu_gemm.CpuGemmLinear`, the token-mixing and
-channel FCs) with an int8-weight linear that quantises its input per call. Convolutions
+``torch.ao.quantization.quantize_dynamic`` replaces every ``nn.Linear`` (the token-mixing
+and channel FCs, also those converted to oneDNN by ``--cpu-gemm onednn``) with a linear of
+int8 weights, one scale per output channel, that quantises its input per call. Convolutions
 (stems, patch embeddings, ILA's depthwise alignment) and the generated mixing matrices stay
 in float32.
 """
@@ -26,7 +26,7 @@ def quantize_torch_int8(model):
         RuntimeError: nothing to quantise (the model has no linear layer).
     """
     from mmcv.cnn.bricks.wrappers import Linear as MMCVLinear
-    from torch.ao.quantization import quantize_dynamic
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
     from ..utils.cpu_gemm import convert_onednn_to_linear
     convert_onednn_to_linear(model)
@@ -42,7 +42,8 @@ def quantize_torch_int8(model):
                            'quantise')
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # torch.ao's deprecation notices
-        quantize_dynamic(model.cpu(), {nn.Linear}, dtype=torch.qint8, inplace=True)
+        quantize_dynamic(model.cpu(), {nn.Linear: per_channel_dynamic_qconfig},
+                         dtype=torch.qint8, inplace=True)
     return model, count
 
 

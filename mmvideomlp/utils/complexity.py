@@ -53,6 +53,20 @@ def build_model_from_cfg(cfg):
     return model.eval()  # counts do not depend on the weights: no init_weights()
 
 
+def flop_analyzer(network, inputs):
+    """mmengine's ``FlopAnalyzer`` of ``network(*inputs)`` with this package's conventions:
+    per-input caches built first (ILA's class-name embeddings are computed once, not per
+    clip), attention counted as its two matrix products, no warnings for uncounted ops."""
+    for module in network.modules():
+        if callable(getattr(module, 'build_cache', None)):
+            module.build_cache()
+    analyzer = FlopAnalyzer(network, inputs)
+    analyzer.set_op_handle('aten::scaled_dot_product_attention', sdpa_flop_jit)
+    analyzer.unsupported_ops_warnings(False)
+    analyzer.uncalled_modules_warnings(False)
+    return analyzer
+
+
 def model_complexity(model, input_shape):
     """Count the parameters and the FLOPs of one forward pass over ``input_shape``.
 
@@ -70,13 +84,7 @@ def model_complexity(model, input_shape):
     network = _WholeNetwork(model) if hasattr(model, 'backbone') else model
     inputs = torch.zeros((1, *input_shape))
     with torch.no_grad():
-        for module in network.modules():
-            if callable(getattr(module, 'build_cache', None)):
-                module.build_cache()
-        analyzer = FlopAnalyzer(network, inputs)
-        analyzer.set_op_handle('aten::scaled_dot_product_attention', sdpa_flop_jit)
-        analyzer.unsupported_ops_warnings(False)
-        analyzer.uncalled_modules_warnings(False)
+        analyzer = flop_analyzer(network, inputs)
         flops = analyzer.total()
         by_module = analyzer.by_module()
     counted = network.model if isinstance(network, _WholeNetwork) else network

@@ -94,9 +94,9 @@ def build(name, cfg_options):
 
 def flops_per_view(model, frames, size):
     import torch
-    from mmengine.analysis import FlopAnalyzer
 
     from mmvideomlp.utils.benchmark import recognizer_forward
+    from mmvideomlp.utils.complexity import flop_analyzer
     forward, inputs = recognizer_forward(model, 1, frames, size, 'cpu')
 
     class Whole(torch.nn.Module):
@@ -107,11 +107,8 @@ def flops_per_view(model, frames, size):
         def forward(self, x):
             return forward()
 
-    analyzer = FlopAnalyzer(Whole(), (inputs, ))
-    analyzer.unsupported_ops_warnings(False)
-    analyzer.uncalled_modules_warnings(False)
     with torch.no_grad():
-        return analyzer.total()
+        return flop_analyzer(Whole(), (inputs, )).total()
 
 
 def set_with_cp(model, with_cp):
