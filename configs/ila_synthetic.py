@@ -4,10 +4,9 @@
 # frozen, so this config trains it too (the released recipes freeze pretrained CLIP).
 #   python tools/data/make_synthetic_videos.py && python tools/train.py configs/ila_synthetic.py
 _base_ = [
-    '_base_/video_runtime.py', '_base_/datasets/synthetic_video.py',
+    '_base_/ila_runtime.py', '_base_/datasets/synthetic_video.py',
     '_base_/schedules/synthetic_adamw.py'
 ]
-custom_imports = dict(imports=['mmvideomlp'], allow_failed_imports=False)
 
 tiny_clip = dict(image_size=56, patch_size=14, width=64, layers=1, heads=2, embed_dim=64,
                  text_width=64, text_layers=1, text_heads=1)
@@ -33,4 +32,3 @@ optim_wrapper = dict(
     constructor='ILAOptimWrapperConstructor',
     optimizer=dict(lr=3e-3, weight_decay=0.),
     paramwise_cfg=dict(_delete_=True, no_decay_keys=('positional_embedding', )))
-custom_hooks = [dict(type='DataCheckHook'), dict(type='ILAJitterHook')]  # + interactive-point jitter
