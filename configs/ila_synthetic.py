@@ -14,19 +14,11 @@ model = dict(
     type='ILARecognizer',
     backbone=dict(type='ILAViT', arch=tiny_clip, interactive='dsc', interactive_channels=32,
                   freeze_clip=False),
-    cls_head=dict(
-        type='ILATextHead',
-        num_classes=10,
-        in_channels=64,
-        mit_frames=16,
-        arch=tiny_clip,
-        class_names='data/synthetic/label_map.txt',
-        average_clips='prob'),
-    data_preprocessor=dict(
-        type='CheckedActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+    cls_head=dict(type='ILATextHead', num_classes=10, in_channels=64, mit_frames=16,
+                  arch=tiny_clip, class_names='data/synthetic/label_map.txt',
+                  average_clips='prob'),
+    data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[123.675, 116.28, 103.53],
+                           std=[58.395, 57.12, 57.375], format_shape='NCTHW'))
 
 optim_wrapper = dict(
     constructor='ILAOptimWrapperConstructor',

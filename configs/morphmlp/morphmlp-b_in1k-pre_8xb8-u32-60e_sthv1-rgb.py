@@ -4,7 +4,7 @@ _base_ = ['morphmlp-b_in1k-pre_8xb8-u16-60e_sthv1-rgb.py']
 
 num_frames = 32
 model = dict(backbone=dict(arch='b32'))
-# the frame sampler (step 0) of every pipeline of the base, in the data loaders too
+# 32 segments of JPEG frames: the sampler (step 0) of each pipeline, in the loaders too
 for _split in ('train', 'val', 'test'):
     _base_[f'{_split}_pipeline'][0].clip_len = num_frames
     _base_[f'{_split}_dataloader'].dataset.pipeline[0].clip_len = num_frames

@@ -10,10 +10,6 @@ _base_ = [
 ]
 
 model = dict(
-    # An AST ImageNet-1k checkpoint (configs/vast/ast-t_16xb64_in1k.py): every backbone tensor loads
-    # unchanged (the classifier is not used). Set pretrained=None to start anew.
-    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 8, drop_path_rate=0.2,
-                  pretrained='checkpoints/ast_t_in1k.pth'),
-    cls_head=dict(num_classes=400, in_channels=768, label_smooth_eps=0.1),
+    cls_head=dict(label_smooth_eps=0.1),
     data_preprocessor=dict(blending=dict(type='MixupBlending', num_classes=400, alpha=0.4)))
 default_hooks = dict(checkpoint=dict(interval=3, max_keep_ckpts=5))

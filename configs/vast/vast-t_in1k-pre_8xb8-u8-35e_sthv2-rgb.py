@@ -9,9 +9,5 @@ _base_ = [
     '../_base_/schedules/vast_sgd_sthv2.py', '../_base_/video_runtime.py'
 ]
 
-model = dict(
-    backbone=dict(arch='tiny', temporal_shift_ratio=1 / 4, drop_path_rate=0.2,
-                  # see vast-t_in1k-pre_8xb8-8x8x1-30e_kinetics400-rgb.py
-                  pretrained='checkpoints/ast_t_in1k.pth'),
-    cls_head=dict(num_classes=174, in_channels=768))
+model = dict(backbone=dict(temporal_shift_ratio=1 / 4), cls_head=dict(num_classes=174))
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=5))

@@ -3,12 +3,10 @@
 # epoch 30; evaluation every 3 epochs. Reconstructed: docs/vast.md.
 max_epochs = 30
 warmup_epochs = 5
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
-                 val_interval=3)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=3)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.03, momentum=0.9, weight_decay=1e-5))
+optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.03, momentum=0.9, weight_decay=1e-5))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1 / 3, by_epoch=True, begin=0, end=warmup_epochs,
          convert_to_iter_based=True),
