@@ -11,7 +11,7 @@ model = dict(cls_head=dict(mit_frames=num_frames))
 train_dataloader = dict(batch_size=4)
 val_dataloader = dict(batch_size=4)
 optim_wrapper = dict(accumulative_counts=8)  # 8 GPUs x 4 clips x 8 steps = 256
-# the frame sampler (step 1) of each pipeline of the base, data loaders included
+# 16 frames: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
 for _split in ('train', 'val', 'test'):
     _base_[f'{_split}_pipeline'][1].clip_len = num_frames
     _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames

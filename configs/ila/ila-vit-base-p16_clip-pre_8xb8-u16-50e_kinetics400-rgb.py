@@ -8,7 +8,7 @@ _base_ = ['ila-vit-base-p16_clip-pre_8xb8-u8-50e_kinetics400-rgb.py']
 
 num_frames = 16
 model = dict(cls_head=dict(mit_frames=num_frames))
-# the frame sampler (step 1) of each pipeline of the base, data loaders included
+# 16 frames: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
 for _split in ('train', 'val', 'test'):
     _base_[f'{_split}_pipeline'][1].clip_len = num_frames
     _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames

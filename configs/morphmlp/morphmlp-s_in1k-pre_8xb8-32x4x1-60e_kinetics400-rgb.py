@@ -5,7 +5,7 @@ _base_ = ['morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py']
 
 num_frames = 32
 model = dict(backbone=dict(arch='s32'))
-# 32x4 clips: the frame sampler (step 1) of each pipeline of the base, data loaders included
+# 32x4 clips: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
 for _split in ('train', 'val', 'test'):
     _base_[f'{_split}_pipeline'][1].clip_len = num_frames
     _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames

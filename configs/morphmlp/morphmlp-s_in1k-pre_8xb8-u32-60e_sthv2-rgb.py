@@ -4,8 +4,7 @@ _base_ = ['morphmlp-s_in1k-pre_8xb8-u16-60e_sthv2-rgb.py']
 
 num_frames = 32
 model = dict(backbone=dict(arch='s32'))
-# 32 segments, one frame each: the sampler (step 1) of every pipeline of the base and its
-# data loaders
+# 32 segments: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
 for _split in ('train', 'val', 'test'):
     _base_[f'{_split}_pipeline'][1].clip_len = num_frames
     _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames

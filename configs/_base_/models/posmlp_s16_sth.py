@@ -1,4 +1,4 @@
-# The PosMLP-Video S16 recognizer (posmlp_s16.py) as trained on Something-Something V1/V2
+# The PosMLP-Video S16 network of posmlp_s16.py as trained on Something-Something V1/V2
 # (the released recipe): 174 classes, label smoothing 0.1, Mixup 0.8 / CutMix 1.0
 # (token_norm_recognizer_sth.py).
 _base_ = ['./token_norm_recognizer_sth.py']
