@@ -4,22 +4,20 @@
 # Test: 4 clips x 1 centre crop of 224 on a 256 short side (the paper's 16x1x4 protocol).
 _base_ = ['./kinetics400_videos.py', './morphmlp_pipelines.py']
 
-frame_sampler = dict(type='CheckedSampleFrames', clip_len=_base_.num_frames, frame_interval=4,
-                     num_clips=1)
 # the sampler is step 1 of each pipeline
 train_pipeline = [
-    _base_.train_pipeline[0], frame_sampler,
+    _base_.train_pipeline[0],
+    dict(type='CheckedSampleFrames', clip_len=_base_.num_frames, frame_interval=4, num_clips=1),
     *_base_.train_pipeline[2:6],  # decode, short side 256, random resized crop, 224x224
     dict(type='Flip', flip_ratio=0.5),
     *_base_.train_pipeline[6:]
 ]
 val_pipeline = [
-    _base_.val_pipeline[0], dict(frame_sampler, test_mode=True), _base_.val_pipeline[2],
+    _base_.val_pipeline[0], dict(train_pipeline[1], test_mode=True), _base_.val_pipeline[2],
     dict(type='Resize', scale=(-1, 256)),
     *_base_.val_pipeline[4:]
 ]
-test_pipeline = [val_pipeline[0], dict(frame_sampler, num_clips=4, test_mode=True),
-                 *val_pipeline[2:]]
+test_pipeline = [val_pipeline[0], dict(val_pipeline[1], num_clips=4), *val_pipeline[2:]]
 
 train_dataloader = dict(
     collate_fn=dict(type='repeat_pseudo_collate'),  # 2 augmented copies: 16 clips per GPU
