@@ -9,10 +9,5 @@ strategy = dict(
     model_wrapper=dict(
         auto_wrap_policy=dict(block_types=['ILABlock']),
         mixed_precision=dict(fp32_modules=['LayerNorm', '_BatchNorm'])))
-optim_wrapper = dict(
-    _delete_=True,
-    type='ShardedClipOptimWrapper',
-    constructor='ILAOptimWrapperConstructor',
-    accumulative_counts=_base_.optim_wrapper.accumulative_counts,
-    optimizer=_base_.optim_wrapper.optimizer,
-    paramwise_cfg=_base_.optim_wrapper.paramwise_cfg)
+# the recipe's optimizer, parameter groups and accumulation
+optim_wrapper = dict(_base_.optim_wrapper, _delete_=True, type='ShardedClipOptimWrapper')

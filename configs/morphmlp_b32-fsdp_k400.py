@@ -5,9 +5,6 @@
 _base_ = ['morphmlp/morphmlp-b_in1k-pre_8xb8-32x4x1-60e_kinetics400-rgb.py', '_base_/strategies/fsdp_bf16.py']
 
 strategy = dict(model_wrapper=dict(auto_wrap_policy=dict(block_types=['MorphBlock'])))
-optim_wrapper = dict(
-    _delete_=True,
-    type='ShardedClipOptimWrapper',
-    optimizer=_base_.optim_wrapper.optimizer,
-    paramwise_cfg=_base_.optim_wrapper.paramwise_cfg,
-    clip_grad=_base_.optim_wrapper.clip_grad)
+# the recipe's optimizer and clipping, on the whole gradient norm; bf16 needs no loss scaling
+optim_wrapper = dict(_base_.optim_wrapper, _delete_=True, type='ShardedClipOptimWrapper')
+del optim_wrapper['loss_scale']

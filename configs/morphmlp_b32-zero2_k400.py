@@ -4,8 +4,6 @@
 _base_ = ['morphmlp/morphmlp-b_in1k-pre_8xb8-32x4x1-60e_kinetics400-rgb.py', '_base_/strategies/deepspeed_zero2.py']
 
 strategy = dict(gradient_clipping=_base_.optim_wrapper.clip_grad.max_norm)
-optim_wrapper = dict(
-    _delete_=True,
-    type='DeepSpeedOptimWrapper',
-    optimizer=_base_.optim_wrapper.optimizer,
-    paramwise_cfg=_base_.optim_wrapper.paramwise_cfg)
+optim_wrapper = dict(_delete_=True, type='DeepSpeedOptimWrapper',
+                     optimizer=_base_.optim_wrapper.optimizer,
+                     paramwise_cfg=_base_.optim_wrapper.paramwise_cfg)

@@ -22,10 +22,8 @@ model = dict(
 max_epochs = 24
 train_cfg = dict(max_epochs=max_epochs, val_interval=6)
 optim_wrapper = dict(optimizer=dict(lr=3e-3))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=2,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 2, eta_min=1e-5, by_epoch=True,
-         begin=2, end=max_epochs, convert_to_iter_based=True)
+param_scheduler = [  # 2 warm-up epochs, then the cosine
+    dict(_base_.param_scheduler[0], end=2),
+    dict(_base_.param_scheduler[1], T_max=max_epochs - 2, begin=2, end=max_epochs)
 ]
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)

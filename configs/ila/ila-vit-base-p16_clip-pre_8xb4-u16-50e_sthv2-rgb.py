@@ -4,26 +4,15 @@
 # (in the model's data preprocessor), label smoothing 0.1, random erasing, ImageNet
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 4 clips x 8 accumulated steps = 256.
 # The OpenAI CLIP weights are read from `clip_checkpoint` (nothing is downloaded).
-_base_ = [
-    '../_base_/models/ila_sthv2.py', '../_base_/datasets/ila_sthv2.py',
-    '../_base_/schedules/ila_adamw_50e.py', '../_base_/ila_runtime.py'
-]
+_base_ = ['ila-vit-base-p16_clip-pre_8xb8-u8-50e_sthv2-rgb.py']
 
-clip_arch = 'ViT-B/16'
-clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
 num_frames = 16
-model = dict(
-    backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(in_channels=512, mit_frames=num_frames))
-
-# the dataset pipelines, sampled and cropped for this model
-for _pipeline in (_base_.train_pipeline, _base_.val_pipeline, _base_.test_pipeline,
-                  _base_.train_dataloader.dataset.pipeline,
-                  _base_.val_dataloader.dataset.pipeline,
-                  _base_.test_dataloader.dataset.pipeline):
-    _pipeline[1].clip_len = num_frames
-del _pipeline
-
+model = dict(cls_head=dict(mit_frames=num_frames))
 train_dataloader = dict(batch_size=4)
 val_dataloader = dict(batch_size=4)
 optim_wrapper = dict(accumulative_counts=8)  # 8 GPUs x 4 clips x 8 steps = 256
+# 16 frames: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
+for _split in ('train', 'val', 'test'):
+    _base_[f'{_split}_pipeline'][1].clip_len = num_frames
+    _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames
+del _split

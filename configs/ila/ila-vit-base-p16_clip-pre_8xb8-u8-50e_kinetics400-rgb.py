@@ -8,13 +8,5 @@ _base_ = [
     '../_base_/models/ila_k400.py', '../_base_/datasets/ila_k400.py',
     '../_base_/schedules/ila_adamw_50e.py', '../_base_/ila_runtime.py'
 ]
-
-clip_arch = 'ViT-B/16'
-clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
-num_frames = 8
-model = dict(
-    backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(
-        in_channels=512, mit_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
-
-optim_wrapper = dict(accumulative_counts=4)  # 8 GPUs x 8 clips x 4 steps = 256
+# CLIP ViT-B/16 (clip_arch, clip_checkpoint), 8 frames, 8 GPUs x 8 clips x 4 accumulated
+# steps: the bases as they are

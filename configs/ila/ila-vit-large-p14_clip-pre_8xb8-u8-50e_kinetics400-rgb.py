@@ -4,17 +4,9 @@
 # (in the model's data preprocessor), label smoothing 0.1, random erasing, ImageNet
 # mean/std, 4 clips x 3 crops at test. 8 GPUs x 8 clips x 4 accumulated steps = 256.
 # The OpenAI CLIP weights are read from `clip_checkpoint` (nothing is downloaded).
-_base_ = [
-    '../_base_/models/ila_k400.py', '../_base_/datasets/ila_k400.py',
-    '../_base_/schedules/ila_adamw_50e.py', '../_base_/ila_runtime.py'
-]
+_base_ = ['ila-vit-base-p16_clip-pre_8xb8-u8-50e_kinetics400-rgb.py']
 
 clip_arch = 'ViT-L/14'
 clip_checkpoint = 'checkpoints/clip/ViT-L-14.pt'
-num_frames = 8
-model = dict(
-    backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
-    cls_head=dict(
-        in_channels=768, mit_frames=num_frames, arch=clip_arch, pretrained=clip_checkpoint))
-
-optim_wrapper = dict(accumulative_counts=4)  # 8 GPUs x 8 clips x 4 steps = 256
+model = dict(backbone=dict(arch=clip_arch, pretrained=clip_checkpoint),
+             cls_head=dict(arch=clip_arch, pretrained=clip_checkpoint, in_channels=768))

@@ -5,8 +5,6 @@ _base_ = ['morphmlp-s_in1k-pre_8xb8-32x4x1-60e_kinetics400-rgb.py']
 model = dict(backbone=dict(arch='b32', drop_path_rate=0.3))
 warmup_epochs = 30
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6 / _base_.base_lr, by_epoch=True, begin=0,
-         end=warmup_epochs, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=_base_.max_epochs - warmup_epochs, eta_min=1e-6,
-         by_epoch=True, begin=warmup_epochs, end=_base_.max_epochs, convert_to_iter_based=True)
+    dict(_base_.param_scheduler[0], end=warmup_epochs),
+    dict(_base_.param_scheduler[1], T_max=_base_.max_epochs - warmup_epochs, begin=warmup_epochs)
 ]

@@ -4,12 +4,9 @@ _base_ = ['morphmlp-b_in1k-pre_8xb8-u16-60e_sthv1-rgb.py']
 
 num_frames = 32
 model = dict(backbone=dict(arch='b32'))
-train_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                  for p in _base_.train_pipeline]
-val_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                for p in _base_.val_pipeline]
-test_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                 for p in _base_.test_pipeline]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
-test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+# 32 segments: clip_len of the frame sampler (step 0 on frames) of every pipeline, data
+# loaders included
+for _split in ('train', 'val', 'test'):
+    _base_[f'{_split}_pipeline'][0].clip_len = num_frames
+    _base_[f'{_split}_dataloader'].dataset.pipeline[0].clip_len = num_frames
+del _split

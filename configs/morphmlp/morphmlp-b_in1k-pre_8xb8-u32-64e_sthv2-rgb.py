@@ -7,8 +7,6 @@ model = dict(backbone=dict(arch='b32', drop_path_rate=0.6))
 max_epochs = 64
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6 / _base_.base_lr, by_epoch=True, begin=0,
-         end=_base_.warmup_epochs, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - _base_.warmup_epochs, eta_min=1e-6,
-         by_epoch=True, begin=_base_.warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], T_max=max_epochs - _base_.warmup_epochs, end=max_epochs)
 ]

@@ -7,13 +7,8 @@
 # SyncBN in the heads needs a distributed launch; on one GPU/CPU add
 #   --cfg-options model.decode_head.norm_cfg.type=BN model.auxiliary_head.norm_cfg.type=BN
 # Start from an ImageNet checkpoint of morphmlp-b_8xb128_in1k.py: set `pretrained` below.
-_base_ = ['morphmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py']
+_base_ = ['morphmlp-s_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py']
 
 pretrained = None  # e.g. 'work_dirs/morphmlp-b_8xb128_in1k/epoch_300.pth'
-model = dict(
-    backbone=dict(
-        arch='b',
-        init_cfg=None if pretrained is None else dict(
-            type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
-    decode_head=dict(in_channels=[112, 224, 392, 784]),
-    auxiliary_head=dict(in_channels=392))
+model = dict(backbone=dict(arch='b', init_cfg=None if pretrained is None else dict(
+    type='Pretrained', checkpoint=pretrained, prefix='backbone.')))

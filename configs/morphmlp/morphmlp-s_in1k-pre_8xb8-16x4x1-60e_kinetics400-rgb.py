@@ -9,15 +9,4 @@ _base_ = [
     '../_base_/schedules/morphmlp_adamw_k400.py', '../_base_/video_runtime.py'
 ]
 
-num_classes = 400
-model = dict(
-    backbone=dict(arch='s16', drop_path_rate=0.1),
-    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
 default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=5), logger=dict(interval=100))

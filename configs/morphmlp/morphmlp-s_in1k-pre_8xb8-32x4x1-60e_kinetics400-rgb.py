@@ -5,12 +5,8 @@ _base_ = ['morphmlp-s_in1k-pre_8xb8-16x4x1-60e_kinetics400-rgb.py']
 
 num_frames = 32
 model = dict(backbone=dict(arch='s32'))
-train_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                  for p in _base_.train_pipeline]
-val_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                for p in _base_.val_pipeline]
-test_pipeline = [{**p, 'clip_len': num_frames} if 'clip_len' in p else p
-                 for p in _base_.test_pipeline]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
-test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+# 32x4 clips: clip_len of the frame sampler (step 1) of every pipeline, data loaders included
+for _split in ('train', 'val', 'test'):
+    _base_[f'{_split}_pipeline'][1].clip_len = num_frames
+    _base_[f'{_split}_dataloader'].dataset.pipeline[1].clip_len = num_frames
+del _split

@@ -11,9 +11,7 @@ _base_ = ['morphmlp-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py']
 
 pretrained = None  # e.g. 'work_dirs/morphmlp-s_8xb128_in1k/epoch_300.pth'
 model = dict(
-    backbone=dict(
-        arch='s',
-        init_cfg=None if pretrained is None else dict(
-            type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
+    backbone=dict(arch='s', init_cfg=None if pretrained is None else dict(
+        type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     decode_head=dict(in_channels=[112, 224, 392, 784]),
     auxiliary_head=dict(in_channels=392))

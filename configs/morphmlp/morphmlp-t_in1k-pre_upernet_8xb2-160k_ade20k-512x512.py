@@ -13,14 +13,5 @@ _base_ = [
 ]
 
 pretrained = None  # e.g. 'work_dirs/morphmlp_t_in1k/epoch_300.pth'
-crop_size = (512, 512)
-data_preprocessor = dict(size=crop_size)
-model = dict(
-    data_preprocessor=data_preprocessor,
-    backbone=dict(
-        arch='t',
-        drop_path_rate=0.3,
-        init_cfg=None if pretrained is None else dict(
-            type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
-    decode_head=dict(in_channels=[84, 168, 336, 588], num_classes=150),
-    auxiliary_head=dict(in_channels=336, num_classes=150))
+model = dict(backbone=dict(init_cfg=None if pretrained is None else dict(
+    type='Pretrained', checkpoint=pretrained, prefix='backbone.')))

@@ -8,26 +8,14 @@
 # Initialise from a PosMLP-T ImageNet checkpoint converted with
 # tools/model_converters/posmlp_official.py (set `pretrained` below).
 _base_ = [
-    'mmseg::_base_/models/upernet_swin.py', '../_base_/datasets/ade20k_8xb2.py',
+    '../_base_/models/upernet_512.py', '../_base_/datasets/ade20k_8xb2.py',
     '../_base_/seg_runtime.py', '../_base_/schedules/upernet_adamw_160k.py'
 ]
 
 pretrained = None  # e.g. 'checkpoints/posmlp_t_in1k.pth'
-crop_size = (512, 512)
-data_preprocessor = dict(size=crop_size)
-model = dict(
-    data_preprocessor=data_preprocessor,
-    backbone=dict(
-        _delete_=True,
-        type='PosMLP',
-        arch='t',
-        drop_path_rate=0.3,
-        out_indices=(0, 1, 2, 3),
-        init_cfg=None if pretrained is None else dict(
-            type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
-    decode_head=dict(in_channels=[96, 192, 384, 768], num_classes=150),
-    auxiliary_head=dict(in_channels=384, num_classes=150))
-
+# the heads' input widths are those of upernet_512.py (Swin-T's)
+model = dict(backbone=dict(type='PosMLP', arch='t', init_cfg=None if pretrained is None else dict(
+    type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
 optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
     'relative_position_bias_table': dict(decay_mult=0.),
     'norm': dict(decay_mult=0.)

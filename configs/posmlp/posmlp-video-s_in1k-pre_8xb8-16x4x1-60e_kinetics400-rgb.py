@@ -9,17 +9,6 @@ _base_ = [
     '../_base_/schedules/morphmlp_adamw_k400.py', '../_base_/video_runtime.py'
 ]
 
-num_classes = 400
-model = dict(
-    backbone=dict(drop_path_rate=0.1),
-    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
 # weight decay 0 on norms and biases only, as in posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py
 optim_wrapper = dict(paramwise_cfg=dict(_delete_=True, norm_decay_mult=0., bias_decay_mult=0.))
 default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=5))

@@ -2,14 +2,7 @@
 # the recipe of mmseg's Swin-S UperNet (AdamW lr 6e-5, wd 0.01, no decay on norms,
 # 1500 linear warm-up iterations then poly decay), initialised from an AST-S ImageNet
 # checkpoint (configs/vast/ast-s_16xb64_in1k.py). Reconstructed: docs/vast.md.
-_base_ = [
-    '../_base_/models/vast_upernet_ast.py', '../_base_/datasets/ade20k_8xb2.py',
-    '../_base_/seg_runtime.py', '../_base_/schedules/upernet_adamw_160k.py'
-]
+_base_ = ['ast-t_in1k-pre_upernet_8xb2-160k_ade20k-512x512.py']
 
 checkpoint_file = 'checkpoints/ast_s_in1k.pth'  # an AST-S ImageNet-1k checkpoint
-model = dict(
-    backbone=dict(
-        arch='small',
-        drop_path_rate=0.3,
-        init_cfg=dict(type='Pretrained', checkpoint=checkpoint_file, prefix='backbone.')))
+model = dict(backbone=dict(arch='small', init_cfg=dict(checkpoint=checkpoint_file)))

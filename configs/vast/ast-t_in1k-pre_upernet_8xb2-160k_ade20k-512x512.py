@@ -8,8 +8,7 @@ _base_ = [
 ]
 
 checkpoint_file = 'checkpoints/ast_t_in1k.pth'  # an AST-T ImageNet-1k checkpoint
-model = dict(
-    backbone=dict(
-        arch='tiny',
-        drop_path_rate=0.3,
-        init_cfg=dict(type='Pretrained', checkpoint=checkpoint_file, prefix='backbone.')))
+model = dict(backbone=dict(
+    arch='tiny',
+    drop_path_rate=0.3,
+    init_cfg=dict(type='Pretrained', checkpoint=checkpoint_file, prefix='backbone.')))

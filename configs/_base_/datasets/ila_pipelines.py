@@ -1,8 +1,9 @@
 # The data pipelines of the released ILA recipe: TSN-style uniform sampling of
 # `num_frames` frames, multi-scale crop, colour jitter, grayscale, random erasing, no flip;
 # one centre crop for validation, 4 clips x 3 crops for testing. Configs for other clip
-# lengths or resolutions change `clip_len` and the sizes of these pipelines in place
-# (see ila/ila-vit-base-p16_clip-pre_8xb8-u16-50e_kinetics400-rgb.py and ila/ila-vit-large-p14-res336_clip-pre_8xb8-u16-50e_kinetics400-rgb.py).
+# lengths or resolutions change `clip_len` and the sizes of these pipelines in place (see
+# ila/ila-vit-base-p16_clip-pre_8xb8-u16-50e_kinetics400-rgb.py and
+# ila/ila-vit-large-p14-res336_clip-pre_8xb8-u16-50e_kinetics400-rgb.py).
 num_frames = 8
 img_size = 224
 
@@ -33,12 +34,6 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-test_pipeline = [
-    dict(type='DecordInit', io_backend='disk'),
-    dict(type='CheckedUniformSample', clip_len=num_frames, num_clips=4, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, img_size)),
-    dict(type='ThreeCrop', crop_size=img_size),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
+# testing: 4 clips x 3 crops
+test_pipeline = [val_pipeline[0], dict(val_pipeline[1], num_clips=4), *val_pipeline[2:4],
+                 dict(type='ThreeCrop', crop_size=img_size), *val_pipeline[5:]]

@@ -16,18 +16,11 @@ train_dataloader = dict(
     dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
                  pipeline=None))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
+    train_dataloader,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file_val,
-                 data_prefix=dict(video=data_root_val), pipeline=None, test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file_test,
-                 data_prefix=dict(video=data_root_val), pipeline=None, test_mode=True))
+    dataset=dict(train_dataloader['dataset'], ann_file=ann_file_val,
+                 data_prefix=dict(video=data_root_val), test_mode=True))
+test_dataloader = dict(val_dataloader, batch_size=1,
+                       dataset=dict(val_dataloader['dataset'], ann_file=ann_file_test))
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator

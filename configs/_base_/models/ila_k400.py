@@ -1,12 +1,13 @@
 # ILA, Kinetics-400 release: CLIP ViT-B/16 with ILA in every block (depth-wise separable
 # interactive block), MIT + video-specific prompts + text matching with the CLIP class-name
 # embeddings. CLIP is frozen; it is read from a local OpenAI checkpoint (no download).
+clip_arch = 'ViT-B/16'
 clip_checkpoint = 'checkpoints/clip/ViT-B-16.pt'
 model = dict(
     type='ILARecognizer',
     backbone=dict(
         type='ILAViT',
-        arch='ViT-B/16',
+        arch=clip_arch,
         interactive='dsc',
         pretrained=clip_checkpoint,
         freeze_clip=True),
@@ -15,7 +16,7 @@ model = dict(
         num_classes=400,
         in_channels=512,
         mit_frames=8,
-        arch='ViT-B/16',
+        arch=clip_arch,
         class_names='{{ fileDirname }}/../label_maps/label_map_k400.txt',
         pretrained=clip_checkpoint,
         label_smooth_eps=0.1,

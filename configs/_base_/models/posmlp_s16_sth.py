@@ -1,14 +1,8 @@
-# The PosMLP-Video S16 recognizer as trained on Something-Something V1/V2 (the released
-# recipe): 174 classes, label smoothing 0.1, Mixup 0.8 / CutMix 1.0 (one of the two per
-# batch).
-_base_ = ['./posmlp_s16.py']
-num_classes = 174
+# The PosMLP-Video S16 network of posmlp_s16.py as trained on Something-Something V1/V2
+# (the released recipe): 174 classes, label smoothing 0.1, Mixup 0.8 / CutMix 1.0
+# (token_norm_recognizer_sth.py).
+_base_ = ['./token_norm_recognizer_sth.py']
+
 model = dict(
-    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
+    backbone=dict(type='PosMLP', arch='s16', num_frames=16, drop_path_rate=0.1),
+    cls_head=dict(in_channels=576))

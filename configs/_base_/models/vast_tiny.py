@@ -10,7 +10,10 @@ model = dict(
         temporal_shift_ratio=1 / 8,
         affine='token',
         drop_path_rate=0.2,
-        out_indices=(3, )),
+        out_indices=(3, ),
+        # An AST ImageNet-1k checkpoint (configs/vast/ast-t_16xb64_in1k.py): every backbone
+        # tensor loads unchanged (the classifier is not used). Set pretrained=None to start anew.
+        pretrained='checkpoints/ast_t_in1k.pth'),
     cls_head=dict(
         type='TokenNormHead',
         num_classes=400,
