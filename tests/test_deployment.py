@@ -155,6 +155,31 @@ def test_benchmark_onnx_rows(tmp_path):
         assert f'configs/posmlp_synthetic.py  {precision} ' in out
 
 
+def test_int8_input_range_follows_the_cpu():
+    """8-bit inputs (VNNI CPUs) halve the activation error of PyTorch's 7-bit default; without
+    VNNI the default keeps PyTorch's 7 bits."""
+    import torch.ao.nn.quantized.dynamic as nnqd
+
+    from mmvideomlp.deployment.quantize import FullRangeDynamicLinear, cpu_has_vnni
+    torch.manual_seed(0)
+    x = torch.randn(256, 128) * 3
+    x[:, 0] *= 20  # one outlier channel sets the input's scale
+    layers = {}
+    for full_range in (False, True, None):
+        model = torch.nn.Sequential(torch.nn.Linear(128, 64))
+        torch.manual_seed(1)
+        model[0].reset_parameters()
+        with torch.no_grad():
+            ref = model(x)
+        quantize_torch_int8(model, full_range=full_range)
+        with torch.no_grad():
+            layers[full_range] = (type(model[0]), (model(x) - ref).abs().mean().item())
+    assert layers[False][0] is nnqd.Linear and layers[True][0] is FullRangeDynamicLinear
+    assert layers[None][0] is (FullRangeDynamicLinear if cpu_has_vnni() else nnqd.Linear)
+    if cpu_has_vnni():  # 8-bit products accumulate in int32: no saturation
+        assert layers[True][1] < 0.6 * layers[False][1], layers
+
+
 def test_export_tool_int8(tmp_path):
     out = str(tmp_path / 'vast.onnx')
     log = run_tool('tools/deployment/export_onnx.py', 'configs/vast_synthetic.py', 'none', out,

@@ -5,10 +5,17 @@ and channel FCs, also those converted to oneDNN by ``--cpu-gemm onednn``) with a
 int8 weights, one scale per output channel, that quantises its input per call. Convolutions
 (stems, patch embeddings, ILA's depthwise alignment) and the generated mixing matrices stay
 in float32.
+
+PyTorch's dynamic linear quantises its input to 7 bits (``reduce_range``): x86 kernels without
+VNNI multiply-add pairs of uint8 x int8 products into saturating int16. On CPUs with VNNI
+(AVX512-VNNI, AVX-VNNI, AMX) the products accumulate in int32 and the full 8 bits are safe;
+there the layers use them, which halves the quantisation error of the activations. The choice
+depends only on the CPU's flags and is logged.
 """
 import warnings
 
 import torch
+import torch.ao.nn.quantized.dynamic as nnqd
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -16,8 +23,39 @@ from mmengine.model import is_model_wrapper
 PRECISIONS = ('fp32', 'int8')
 
 
-def quantize_torch_int8(model):
+VNNI_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')
+
+
+def cpu_has_vnni():
+    """Whether the CPU accumulates uint8 x int8 products in int32 (Linux CPU flags)."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = next((line.split(':', 1)[1].split() for line in f
+                          if line.startswith('flags')), [])
+    except OSError:
+        return False
+    return any(flag in flags for flag in VNNI_FLAGS)
+
+
+class FullRangeDynamicLinear(nnqd.Linear):
+    """PyTorch's dynamic int8 linear with 8-bit instead of 7-bit input quantisation."""
+
+    def forward(self, x):
+        return torch.ops.quantized.linear_dynamic(
+            x, self._packed_params._packed_params, reduce_range=False).to(x.dtype)
+
+    def _get_name(self):
+        return 'FullRangeDynamicQuantizedLinear'
+
+
+def quantize_torch_int8(model, full_range=None):
     """Quantise ``model``'s linear layers to dynamic int8 in place (CPU inference only).
+
+    Args:
+        model (nn.Module): The model (moved to the CPU).
+        full_range (bool, optional): Quantise the layers' inputs to 8 bits instead of
+            PyTorch's 7. None (default): when the CPU has VNNI (:func:`cpu_has_vnni`);
+            True elsewhere can saturate.
 
     Returns:
         tuple: ``(model, number of linear layers quantised)``.
@@ -44,6 +82,12 @@ def quantize_torch_int8(model):
         warnings.simplefilter('ignore')  # torch.ao's deprecation notices
         quantize_dynamic(model.cpu(), {nn.Linear: per_channel_dynamic_qconfig},
                          dtype=torch.qint8, inplace=True)
+    if full_range is None:
+        full_range = cpu_has_vnni()
+    if full_range:
+        for m in model.modules():
+            if type(m) is nnqd.Linear:
+                m.__class__ = FullRangeDynamicLinear
     return model, count
 
 
@@ -59,4 +103,6 @@ class DynamicInt8Hook(Hook):
             raise RuntimeError('--precision int8 runs on CPU only (dynamic quantisation); '
                                'the model is on ' + str(next(model.parameters()).device))
         _, count = quantize_torch_int8(model)
-        runner.logger.info(f'int8: {count} linear layers quantised (dynamic, CPU)')
+        bits = ('8-bit inputs (the CPU has VNNI)' if cpu_has_vnni() else
+                '7-bit inputs (no VNNI on this CPU)')
+        runner.logger.info(f'int8: {count} linear layers quantised (dynamic, CPU; {bits})')
