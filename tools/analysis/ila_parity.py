@@ -26,6 +26,7 @@ import torch
 import mmvideomlp  # noqa: F401
 from mmengine.registry import init_default_scope
 from mmvideomlp.converters.ila import convert_official
+from mmvideomlp.utils.parity import randomise
 from mmvideomlp.utils.text import read_class_names
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -65,21 +66,8 @@ def official_model_and_tokens(repo, names):
     return model, clip.tokenize(names)
 
 
-def randomise(model):
-    """Random values in every parameter and BN statistic, zero-initialised layers included."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name == 'logit_scale':
-                continue
-            scale = 0.05 if p.dim() > 1 else 0.1
-            p.copy_(torch.randn_like(p) * scale + (1. if p.dim() == 1 and
-                                                   name.endswith('weight') else 0.))
-        for name, b in model.named_buffers():
-            if name.endswith('running_mean'):
-                b.copy_(torch.randn_like(b) * 0.1)
-            elif name.endswith('running_var'):
-                b.copy_(torch.rand_like(b) + 0.5)
-    return model
+def keep_logit_scale(name, p):
+    return p if name == 'logit_scale' else None
 
 
 def ours(names):
@@ -104,7 +92,7 @@ def main():
     torch.manual_seed(0)
     names = read_class_names(LABEL_MAP)
     official, tokens = official_model_and_tokens(args.official_repo, names)
-    official = randomise(official)
+    official = randomise(official, keep_logit_scale)
     official.cache_text(tokens)  # the official cache_text leaves the model in train mode
     official.eval()
     for module in official.modules():  # the official alignment jitters unless told otherwise

@@ -27,6 +27,7 @@ import mmvideomlp  # noqa: F401
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmvideomlp.models.backbones.morphmlp import convert_official_checkpoint
+from mmvideomlp.utils.parity import randomise
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # variant: (official module, class, depths, frames, our config)
@@ -87,21 +88,6 @@ def official_model(repo, arch):
     return getattr(official_module(repo, module_name), cls_name)(cfg)
 
 
-def randomise(model):
-    """Random values in every parameter and BN statistic (no zero or identity left)."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            scale = 0.05 if p.dim() > 1 else 0.1
-            p.copy_(torch.randn_like(p) * scale + (1. if p.dim() == 1 and
-                                                   name.endswith('weight') else 0.))
-        for name, b in model.named_buffers():
-            if name.endswith('running_mean'):
-                b.copy_(torch.randn_like(b) * 0.1)
-            elif name.endswith('running_var'):
-                b.copy_(torch.rand_like(b) + 0.5)
-    return model.eval()
-
-
 def ours(config):
     init_default_scope('mmaction')
     from mmaction.registry import MODELS
@@ -112,7 +98,7 @@ def ours(config):
 
 
 def parity(repo, arch, size, batch):
-    official = randomise(official_model(repo, arch))
+    official = randomise(official_model(repo, arch)).eval()
     converted = convert_official_checkpoint({'model_state': official.state_dict()},
                                             expected_arch=arch)
     model = ours(VARIANTS[arch][4])

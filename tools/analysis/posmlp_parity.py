@@ -20,30 +20,20 @@ import mmvideomlp  # noqa: F401
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmvideomlp.converters.posmlp import convert_posmlp_official
+from mmvideomlp.utils.parity import randomise
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def randomise(model):
-    """Random values everywhere, positional tables and BN statistics included."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if 'attention_spreads' in name:
-                p.copy_(torch.eye(2) + 0.3 * torch.randn_like(p))
-            elif 'attention_centers' in name:
-                p.copy_(torch.randn_like(p))
-            elif 'relative_position_bias_table' in name:
-                p.copy_(torch.randn_like(p) * 0.2)
-            elif p.dim() > 1:
-                p.copy_(torch.randn_like(p) * 0.05)
-            else:
-                p.copy_(torch.randn_like(p) * 0.1 + (1. if name.endswith('weight') else 0.))
-        for name, b in model.named_buffers():
-            if name.endswith('running_mean'):
-                b.copy_(torch.randn_like(b) * 0.1)
-            elif name.endswith('running_var'):
-                b.copy_(torch.rand_like(b) + 0.5)
-    return model.eval()
+def positional_values(name, p):
+    """Random positional parameters of PosMLP's own scales (the rest: the default rule)."""
+    if 'attention_spreads' in name:
+        return torch.eye(2) + 0.3 * torch.randn_like(p)
+    if 'attention_centers' in name:
+        return torch.randn_like(p)
+    if 'relative_position_bias_table' in name:
+        return torch.randn_like(p) * 0.2
+    return None
 
 
 def official_video_model(repo):
@@ -76,7 +66,7 @@ def build(config, scope):
 
 
 def video_parity(repo):
-    official = randomise(official_video_model(repo))
+    official = randomise(official_video_model(repo), positional_values).eval()
     state_dict, _ = convert_posmlp_official({'model_state': official.state_dict()})
     model = build('posmlp/posmlp-video-s_in1k-pre_4xb8-u16-60e_sthv1-rgb.py', 'mmaction')
     model.load_state_dict(state_dict, strict=True)
@@ -99,7 +89,7 @@ def image_parity(repo):
     hyper = dict(quadratic=True, pos_only=True, generalized=True, downsample_norm='LN',
                  stem_norm='BN', shift=False)
     for arch, create in (('t', PosMLP_T14_224), ('s', PosMLP_S14_224)):
-        official = randomise(create(**hyper))
+        official = randomise(create(**hyper), positional_values).eval()
         state_dict, _ = convert_posmlp_official({'state_dict_ema': official.state_dict()})
         model = build(IMAGE_CONFIGS[arch], 'mmpretrain')
         model.load_state_dict(state_dict, strict=True)
