@@ -2,6 +2,7 @@ import os
 import os.path as osp
 
 import pytest
+import torch
 
 import mmvideomlp  # noqa: F401  (compatibility fixes and registration)
 
@@ -39,3 +40,12 @@ def synthetic_videos(tmp_path_factory):
 def pytest_configure(config):
     # Tests run several processes side by side on small machines.
     os.environ.setdefault('OMP_NUM_THREADS', '2')
+
+
+@pytest.fixture
+def one_thread():
+    """One intra-op thread: fastest for tiny tensors and immune to a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

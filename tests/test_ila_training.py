@@ -1,21 +1,11 @@
 """A short training of the tiny synthetic ILA (text head over the class names) that learns."""
 import os.path as osp
 
-import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-@pytest.fixture
-def one_thread():
-    """Tiny tensors: one intra-op thread is fastest and immune to a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_tiny_ila_learns_synthetic_temporal_order(synthetic_videos, tmp_path, one_thread):

@@ -72,14 +72,6 @@ def accuracy(backbone, head, x, y):
         return (head(backbone(x)).argmax(1) == y).float().mean().item()
 
 
-@pytest.fixture
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.parametrize('seed', [0, 1])
 def test_vast_learns_the_order_of_frames_from_scratch(repo_root, seed, one_thread):
     """About 25 s per seed on one core. With the ImageNet-style initialisation (truncated

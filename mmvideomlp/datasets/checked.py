@@ -64,10 +64,11 @@ def _failing_step(err):
 class _CheckedListMixin:
     """Checks of the list and of every sample; see the module docstring."""
 
-    def _init_checks(self, skip_unreadable):
+    def __init__(self, *args, skip_unreadable=False, **kwargs):
         self.skip_unreadable = skip_unreadable
         self.unreadable_log = None  # set by DataCheckHook
         self._unreadable = {}  # file -> error, in this process
+        super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------------ the list
     def parse_line(self, fields):
@@ -171,10 +172,6 @@ def _with_context(err, context):
         return err
 
 
-def _checked_init(kwargs):
-    return dict(skip_unreadable=kwargs.pop('skip_unreadable', False))
-
-
 def _video_sample(dataset, fields):
     if dataset.multi_class:
         return dict(filename=dataset._video_path(fields[0]), label=list(map(int, fields[1:])))
@@ -213,29 +210,17 @@ class CheckedVideoDataset(_CheckedVideoMixin, VideoDataset):
     __doc__ = '``VideoDataset`` with the checks of :mod:`mmvideomlp.datasets.checked`.' + \
         _DOC_ARGS
 
-    def __init__(self, *args, **kwargs):
-        self._init_checks(**_checked_init(kwargs))
-        super().__init__(*args, **kwargs)
-
 
 @DATASETS.register_module()
 class CheckedRepeatAugDataset(_CheckedVideoMixin, RepeatAugDataset):
     __doc__ = '``RepeatAugDataset`` with the checks of :mod:`mmvideomlp.datasets.checked`.' + \
         _DOC_ARGS
 
-    def __init__(self, *args, **kwargs):
-        self._init_checks(**_checked_init(kwargs))
-        super().__init__(*args, **kwargs)
-
 
 @DATASETS.register_module()
 class CheckedRawframeDataset(_CheckedListMixin, RawframeDataset):
     __doc__ = '``RawframeDataset`` with the checks of :mod:`mmvideomlp.datasets.checked`.' + \
         _DOC_ARGS
-
-    def __init__(self, *args, **kwargs):
-        self._init_checks(**_checked_init(kwargs))
-        super().__init__(*args, **kwargs)
 
     def parse_line(self, fields):
         prefix = self.data_prefix.get('img')
