@@ -21,11 +21,14 @@ def parse_args():
     parser.add_argument('--label-map', required=True, help='class names, one per line')
     parser.add_argument('--topk', type=int, default=5, help='how many labels to print')
     parser.add_argument('--device', default='cpu', help='e.g. cpu or cuda:0')
-    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'], default='blas',
-                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default) '
-                        'or onednn (FCs converted to the oneDNN 1x1-convolution path)')
-    parser.add_argument('--precision', choices=['fp32', 'int8'], default='fp32',
-                        help='int8: dynamic int8 quantisation of the linear layers (CPU)')
+    parser.add_argument('--cpu-gemm', choices=['auto', 'blas', 'onednn'], default='auto',
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear), onednn '
+                        '(FCs converted to the oneDNN 1x1-convolution path) or auto (default: '
+                        'onednn on non-Intel CPUs with AVX-512, else blas)')
+    parser.add_argument('--precision', choices=['fp32', 'bf16', 'int8'], default='fp32',
+                        help='bf16: the whole model in bfloat16 (fp32 with a message on CPUs '
+                        'without native bf16); int8: dynamic int8 quantisation of the linear '
+                        'layers (CPU)')
     parser.add_argument('--allow-partial', action='store_true',
                         help='the checkpoint may differ from the model: load the matching '
                         'keys only (by default a mismatch is an error)')

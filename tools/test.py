@@ -7,7 +7,7 @@ import mmvideomlp  # noqa: F401
 import torch
 from mmengine.config import Config, DictAction
 
-from mmvideomlp.engine import check_cpu_bf16
+from mmvideomlp.engine import bf16_or_fp32
 from mmvideomlp.engine.hooks.cpu_gemm_hook import add_cpu_gemm_hook
 from mmvideomlp.utils.launch import (build_runner, default_work_dir, prepare_cpu_distributed,
                                      restart_with_cpu_malloc_tuning, set_local_rank)
@@ -35,15 +35,18 @@ def parse_args():
         help='override config settings, e.g. key=value or key="[a,b]"')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
-    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'],
-                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear) or onednn '
-                        '(converted by CpuGemmHook before the run); default: blas, unless the '
-                        'config has a CpuGemmHook')
+    parser.add_argument('--cpu-gemm', choices=['auto', 'blas', 'onednn'],
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear), onednn '
+                        '(converted by CpuGemmHook before the run) or auto (onednn on non-Intel '
+                        'CPUs with AVX-512, else blas); default: the config\'s CpuGemmHook, '
+                        'else auto')
     parser.add_argument('--cpu-malloc-tuning', action='store_true',
                         help='CPU runs: restart with allocator settings that keep freed '
                         'memory (faster steps, higher resident memory)')
-    parser.add_argument('--precision', choices=['fp32', 'int8'], default='fp32',
-                        help='int8: dynamic int8 quantisation of the linear layers (CPU)')
+    parser.add_argument('--precision', choices=['fp32', 'bf16', 'int8'], default='fp32',
+                        help='bf16: the whole model in bfloat16 (falls back to fp32 with a '
+                        'message on CPUs without native bf16); int8: dynamic int8 quantisation '
+                        'of the linear layers (CPU)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if args.cpu_malloc_tuning:
@@ -71,9 +74,7 @@ def main():
     cfg.pop('load_from_exclude', None)  # a fine-tuning option: the checkpoint is whole here
     if args.allow_partial:
         cfg.allow_partial_load = True
-    if args.amp:
-        if not torch.cuda.is_available():
-            check_cpu_bf16()
+    if args.amp and (torch.cuda.is_available() or bf16_or_fp32('--amp')):
         cfg.test_cfg = dict(cfg.get('test_cfg') or dict(type='TestLoop'), fp16=True)
     if args.time_reversed:
         dataset = cfg.test_dataloader.dataset
@@ -88,6 +89,9 @@ def main():
     add_cpu_gemm_hook(cfg, args.cpu_gemm)
     cfg = prepare_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
+    if args.precision == 'bf16':
+        from mmvideomlp.engine import BF16InferenceHook
+        runner.register_hook(BF16InferenceHook())
     if args.precision == 'int8':
         from mmvideomlp.deployment.quantize import DynamicInt8Hook
         runner.register_hook(DynamicInt8Hook())

@@ -45,10 +45,11 @@ def parse_args():
         help='override config settings, e.g. key=value or key="[a,b]"')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
-    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn'],
-                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear) or onednn '
-                        '(converted by CpuGemmHook before the run); default: blas, unless the '
-                        'config has a CpuGemmHook')
+    parser.add_argument('--cpu-gemm', choices=['auto', 'blas', 'onednn'],
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear), onednn '
+                        '(converted by CpuGemmHook before the run) or auto (onednn on non-Intel '
+                        'CPUs with AVX-512, else blas); default: the config\'s CpuGemmHook, '
+                        'else auto')
     parser.add_argument('--cpu-malloc-tuning', action='store_true',
                         help='CPU runs: restart with allocator settings that keep freed '
                         'memory (faster steps, higher resident memory)')

@@ -20,6 +20,8 @@ import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from ..utils.cpu import cpu_flags
+
 PRECISIONS = ('fp32', 'int8')
 
 
@@ -28,13 +30,7 @@ VNNI_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')
 
 def cpu_has_vnni():
     """Whether the CPU accumulates uint8 x int8 products in int32 (Linux CPU flags)."""
-    try:
-        with open('/proc/cpuinfo') as f:
-            flags = next((line.split(':', 1)[1].split() for line in f
-                          if line.startswith('flags')), [])
-    except OSError:
-        return False
-    return any(flag in flags for flag in VNNI_FLAGS)
+    return any(flag in cpu_flags() for flag in VNNI_FLAGS)
 
 
 class FullRangeDynamicLinear(nnqd.Linear):

@@ -5,26 +5,44 @@ gradient scaler is a CUDA one); bf16 needs no loss scaling, so on CPU a plain
 ``OptimWrapper`` under ``torch.autocast('cpu', dtype=torch.bfloat16)`` is enough.
 """
 import functools
+import logging
 from contextlib import contextmanager
 
 import torch
+from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 from mmengine.registry import OPTIM_WRAPPERS
 
 
-def check_cpu_bf16():
-    """Raise ``RuntimeError`` if this CPU has no native bf16 support (oneDNN bf16 kernels
-    need at least AVX-512 BW/VL/DQ; emulated bf16 is far slower than fp32)."""
-    supported = False
+def cpu_bf16_supported():
+    """Whether this CPU computes bf16 natively (oneDNN bf16 kernels need at least AVX-512
+    BW/VL/DQ; emulated bf16 is far slower than fp32)."""
     try:
-        supported = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):
-        pass
-    if not supported:
-        raise RuntimeError(
-            'mixed precision (--amp) on CPU trains in bfloat16, but this CPU has no native '
-            f'bf16 support (torch CPU capability: {torch.backends.cpu.get_cpu_capability()}; '
-            'oneDNN bf16 needs AVX-512 or AMX); train in fp32 (without --amp) or on a GPU')
+        return False
+
+
+def _no_bf16_reason():
+    return ('this CPU has no native bf16 support (torch CPU capability: '
+            f'{torch.backends.cpu.get_cpu_capability()}; oneDNN bf16 needs AVX-512 or AMX)')
+
+
+def check_cpu_bf16():
+    """Raise ``RuntimeError`` if this CPU has no native bf16 support."""
+    if not cpu_bf16_supported():
+        raise RuntimeError(f'bf16 on CPU was asked for, but {_no_bf16_reason()}; run in fp32 '
+                           'or on a GPU')
+
+
+def bf16_or_fp32(what):
+    """True where this CPU has native bf16; otherwise log why ``what`` runs in fp32
+    instead and return False."""
+    if cpu_bf16_supported():
+        return True
+    print_log(f'{what}: {_no_bf16_reason()}; running in fp32 instead', logger='current',
+              level=logging.WARNING)
+    return False
 
 
 @OPTIM_WRAPPERS.register_module()

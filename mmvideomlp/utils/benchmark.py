@@ -5,6 +5,7 @@ Model FLOP utilisation (MFU) = achieved FLOP/s ÷ peak FLOP/s, where a model's F
 ``2 × multiply-adds`` (the same unit as the GEMM peak) and a training step counts three
 forward passes (forward + backward ≈ 3 × forward).
 """
+import copy
 import gc
 import os
 import resource
@@ -15,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from .cpu_gemm import onednn_linear
+from .precision import to_bf16
 
 # glibc keeps freed memory instead of unmapping and faulting it back every iteration
 CPU_MALLOC_ENV = dict(MALLOC_ARENA_MAX='1', MALLOC_MMAP_THRESHOLD_=str(4 << 30),
@@ -125,6 +127,11 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
             compile=False, train=True, warmup=2, repeats=5):
     """Inference and training-step timings of one recognizer.
 
+    ``precision``: ``'fp32'``; ``'bf16'`` (inference by a bf16 copy of the model,
+    :func:`mmvideomlp.utils.precision.to_bf16`; the training step under bf16 autocast, as
+    ``tools/train.py --amp`` trains); ``'bf16-autocast'`` (both under autocast); ``'fp16'``
+    (autocast, CUDA).
+
     Returns:
         dict: ``infer`` and ``train`` timings (seconds: median, min, max),
         ``clips_per_s`` for both, and ``peak_memory`` (bytes; CPU: process peak RSS,
@@ -136,15 +143,23 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
     model = model.to(device)
     forward, _ = recognizer_forward(model, batch, frames, size, device)
     run = torch.compile(forward) if compile else forward
-    dtype = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)[precision]
+    dtype = {'fp32': None, 'bf16': torch.bfloat16, 'bf16-autocast': torch.bfloat16,
+             'fp16': torch.float16}[precision]
     autocast = (lambda: torch.autocast(device_type=device.split(':')[0], dtype=dtype)) \
         if dtype else (lambda: torch.autocast(device_type='cpu', enabled=False))
+    infer_run, infer_autocast = run, autocast
+    if precision == 'bf16':
+        infer_model = to_bf16(copy.deepcopy(model)).eval()
+        infer_run, _ = recognizer_forward(infer_model, batch, frames, size, device)
+        infer_run = torch.compile(infer_run) if compile else infer_run
+        infer_autocast = (lambda: torch.autocast(device_type='cpu', enabled=False))
     if device != 'cpu':
         torch.cuda.reset_peak_memory_stats()
     result = {'base_memory': current_memory(device)}
     model.eval()
-    with torch.no_grad(), autocast():
-        result['infer'] = time_call(run, warmup, repeats)
+    with torch.no_grad(), infer_autocast():
+        result['infer'] = time_call(infer_run, warmup, repeats)
+    infer_run = infer_model = None
     if train:
         infer_peak = peak_memory(device)
         if device != 'cpu':

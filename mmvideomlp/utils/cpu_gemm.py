@@ -10,16 +10,21 @@ results equal up to float32 rounding); :func:`convert_onednn_to_linear` undoes i
 change the modules' classes in place: parameters, buffers and state-dict keys stay the
 same objects, so an optimizer built before still holds them.
 
-Nothing is converted unless asked for: ``tools/{train,test,demo}.py --cpu-gemm onednn``,
-``custom_hooks = [dict(type='CpuGemmHook', backend='onednn')]`` in a config, or
-``tools/analysis/benchmark.py --cpu-gemm onednn|both`` (which also times the two).
+Models are built with plain ``nn.Linear``. The tools (``tools/{train,test,demo}.py``,
+``tools/analysis/benchmark.py``) convert them by ``--cpu-gemm auto|blas|onednn``; ``auto``,
+their default, is :func:`default_cpu_gemm`, a rule on the CPU's vendor and flags (no timing,
+so the same machine always gets the same back end and the same numbers). In a config,
+``custom_hooks = [dict(type='CpuGemmHook', backend=...)]`` sets it; the command line wins.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks.wrappers import Linear as MMCVLinear
 
+from .cpu import cpu_flags, cpu_vendor
+
 BACKENDS = ('blas', 'onednn')
+CHOICES = ('auto', ) + BACKENDS
 # inputs with fewer token rows than this stay on F.linear (call overhead outweighs any gain)
 MIN_ROWS = 512
 
@@ -96,11 +101,32 @@ def convert_onednn_to_linear(model):
     return model
 
 
+def default_cpu_gemm():
+    """The back end the tools use unless told otherwise, from the CPU's vendor and flags
+    alone (the same answer every run on a machine; nothing is timed).
+
+    ``'onednn'`` on non-Intel CPUs with AVX-512 (MKL's float32 GEMM takes its AVX2 code
+    there, half of what the cores can do; oneDNN uses AVX-512), ``'blas'`` elsewhere (on Intel
+    CPUs MKL already uses the widest vectors, and without AVX-512 both are AVX2).
+    """
+    if cpu_vendor() != 'GenuineIntel' and 'avx512f' in cpu_flags():
+        return 'onednn'
+    return 'blas'
+
+
+def resolve_cpu_gemm(backend):
+    """``'blas'`` or ``'onednn'`` for a choice of :data:`CHOICES` (``'auto'``: the
+    :func:`default_cpu_gemm` of this CPU)."""
+    if backend not in CHOICES:
+        raise ValueError(f'CPU GEMM back end {backend!r} is not one of {CHOICES}')
+    return default_cpu_gemm() if backend == 'auto' else backend
+
+
 def set_cpu_gemm(model, backend, min_rows=MIN_ROWS):
     """Convert ``model`` to ``backend`` (``'blas'``: plain FCs, ``'onednn'``: see
-    :func:`convert_linear_to_onednn`); returns the number of FCs on oneDNN afterwards."""
-    if backend not in BACKENDS:
-        raise ValueError(f'CPU GEMM back end {backend!r} is not one of {BACKENDS}')
+    :func:`convert_linear_to_onednn`, ``'auto'``: :func:`default_cpu_gemm`); returns the
+    number of FCs on oneDNN afterwards."""
+    backend = resolve_cpu_gemm(backend)
     if backend == 'onednn':
         convert_linear_to_onednn(model, min_rows)
     else:

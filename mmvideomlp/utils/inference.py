@@ -1,6 +1,8 @@
 """Single-video inference on top of mmaction2's ``init_recognizer``/``inference_recognizer``."""
 import os.path as osp
 
+import torch
+
 
 def read_label_map(path):
     """Class names, one per line (blank lines ignored)."""
@@ -10,15 +12,16 @@ def read_label_map(path):
         return [line.strip() for line in f if line.strip()]
 
 
-def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='blas',
+def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gemm='auto',
                    precision='fp32', allow_partial=False, amp=False):
     """Return the ``topk`` ``(label, score)`` pairs for ``video``.
 
     The config's ``test_pipeline`` (else the test dataloader's pipeline) prepares the video.
     The checkpoint must match the model (keys and shapes) unless ``allow_partial``.
-    ``cpu_gemm='onednn'`` converts the model's FCs with
-    :func:`mmvideomlp.utils.cpu_gemm.convert_linear_to_onednn`; ``precision='int8'`` quantises
-    the linear layers to dynamic int8 (CPU only); ``amp`` runs the model under autocast
+    ``cpu_gemm`` (``'auto'``, ``'blas'``, ``'onednn'``) sets the back end of the model's FCs
+    (:func:`mmvideomlp.utils.cpu_gemm.set_cpu_gemm`); ``precision='bf16'`` casts the model to
+    bfloat16 (:func:`mmvideomlp.utils.precision.to_bf16`), ``'int8'`` quantises the linear
+    layers to dynamic int8 (CPU only); ``amp`` runs the model under autocast
     (bfloat16 on CPU).
 
     Raises:
@@ -30,9 +33,10 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gem
     import decord
     from mmaction.apis import inference_recognizer, init_recognizer
 
-    from ..engine import check_cpu_bf16
+    from ..engine import bf16_or_fp32
     from ..engine.checkpoint import describe_model, load_checked_checkpoint
     from .cpu_gemm import set_cpu_gemm
+    from .precision import to_bf16
     for path, what in ((video, 'video'), (checkpoint, 'checkpoint')):
         if not osp.isfile(path):
             raise FileNotFoundError(f'{what} not found: {path}')
@@ -48,8 +52,8 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gem
         raise ValueError(f'cannot decode video {video}: {err}') from err
     if num_frames == 0:
         raise ValueError(f'video {video} has no frames')
-    if precision not in ('fp32', 'int8'):
-        raise ValueError(f'precision {precision!r} is not one of fp32, int8')
+    if precision not in ('fp32', 'bf16', 'int8'):
+        raise ValueError(f'precision {precision!r} is not one of fp32, bf16, int8')
     if precision == 'int8' and device != 'cpu':
         raise ValueError(f'precision int8 runs on the CPU only, not on {device}')
     model = init_recognizer(cfg, None, device='cpu')
@@ -60,11 +64,11 @@ def classify_video(cfg, checkpoint, video, labels, topk=5, device='cpu', cpu_gem
     if precision == 'int8':
         from mmvideomlp.deployment.quantize import quantize_torch_int8
         quantize_torch_int8(model)
-    if amp:
-        import torch
+    on_cpu = torch.device(device).type == 'cpu'
+    if precision == 'bf16' and (not on_cpu or bf16_or_fp32('--precision bf16')):
+        to_bf16(model)
+    if amp and (not on_cpu or bf16_or_fp32('--amp')):
         device_type = torch.device(device).type
-        if device_type == 'cpu':
-            check_cpu_bf16()
         with torch.autocast(device_type, dtype=torch.bfloat16 if device_type == 'cpu' else
                             torch.float16):
             result = inference_recognizer(model, video)

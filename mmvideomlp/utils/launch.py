@@ -42,7 +42,8 @@ def enable_amp(cfg):
 
     Raises:
         ValueError: the config's optim wrapper is neither ``OptimWrapper`` nor an AMP one.
-        RuntimeError: no CUDA and a CPU without native bf16.
+
+    On a CPU without native bf16 the config is left in fp32 and the log says why.
     """
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper not in ('OptimWrapper', 'AmpOptimWrapper', 'CPUAmpOptimWrapper'):
@@ -51,8 +52,9 @@ def enable_amp(cfg):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     else:
-        from mmvideomlp.engine import check_cpu_bf16
-        check_cpu_bf16()
+        from mmvideomlp.engine import bf16_or_fp32
+        if not bf16_or_fp32('--amp'):
+            return cfg
         cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
         cfg.optim_wrapper.pop('loss_scale', None)
         cfg.optim_wrapper['dtype'] = 'bfloat16'

@@ -5,9 +5,9 @@ in the same run, through torch.matmul and (on CPU) oneDNN, and the higher one is
 reference for model FLOP utilisation (MFU), so figures from different machines compare as
 ratios. On CPU the process restarts itself with allocator settings that keep freed memory
 (see mmvideomlp/utils/benchmark.py); --no-malloc-tuning keeps glibc's defaults.
---cpu-gemm onednn converts every model's FCs to the oneDNN path before timing it
-(mmvideomlp/utils/cpu_gemm.py); --cpu-gemm both times each model both ways and prints
-which back end is faster.
+The FCs run on the tools' default GEMM back end for this CPU (--cpu-gemm auto, see
+mmvideomlp/utils/cpu_gemm.py); --cpu-gemm blas|onednn picks one, --cpu-gemm both times each
+model both ways and prints which back end is faster.
 
 Examples:
     python tools/analysis/benchmark.py \\
@@ -27,6 +27,7 @@ from mmengine.config import Config, DictAction
 
 from mmvideomlp.utils.benchmark import (REFERENCES, gemm_peak, malloc_env_missing,
                                         CPU_MALLOC_ENV)
+from mmvideomlp.utils.cpu_gemm import resolve_cpu_gemm
 
 
 def parse_args():
@@ -41,7 +42,10 @@ def parse_args():
     parser.add_argument('--size', type=int, default=224)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--precision', nargs='+', default=['fp32'],
-                        choices=['fp32', 'bf16', 'fp16'])
+                        choices=['fp32', 'bf16', 'bf16-autocast', 'fp16'],
+                        help='bf16: inference with the model cast to bf16, the training step '
+                        'under bf16 autocast (as tools/train.py --amp); bf16-autocast: both '
+                        'under autocast; fp16: autocast (CUDA)')
     parser.add_argument('--compile', action='store_true', help='also time torch.compile')
     parser.add_argument('--no-train', action='store_true', help='inference only')
     parser.add_argument('--warmup', type=int, default=2)
@@ -56,10 +60,11 @@ def parse_args():
     parser.add_argument('--onnx', action='store_true',
                         help='also time onnxruntime fp32 and dynamic int8 inference of each '
                         'config (CPU; needs the deploy extra)')
-    parser.add_argument('--cpu-gemm', choices=['blas', 'onednn', 'both'], default='blas',
-                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear, default), '
-                        'onednn (FCs converted to the oneDNN path) or both (each model timed '
-                        'both ways)')
+    parser.add_argument('--cpu-gemm', choices=['auto', 'blas', 'onednn', 'both'],
+                        default='auto',
+                        help='GEMM back end of the FCs on CPU: blas (plain nn.Linear), onednn '
+                        '(FCs converted to the oneDNN path), auto (default: the tools\' '
+                        'default for this CPU) or both (each model timed both ways)')
     parser.add_argument('--with-cp', choices=['off', 'on', 'both'], default='off',
                         help='gradient checkpointing of every backbone block (with_cp) in the '
                         'training step: off (default), on, or both (memory and time each way)')
@@ -293,7 +298,8 @@ def main():
     peak = gemm_peak(args.gemm_size, device=args.device)
     print(f'GEMM peak ({args.gemm_size}^3, fp32): ' + ', '.join(
         f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peak.items()))
-    backends = ['blas', 'onednn'] if args.cpu_gemm == 'both' else [args.cpu_gemm]
+    backends = (['blas', 'onednn'] if args.cpu_gemm == 'both' else
+                [resolve_cpu_gemm(args.cpu_gemm)])
     cp_values = dict(off=[False], on=[True], both=[False, True])[args.with_cp]
     results = []
     for name in dict.fromkeys(list(args.models) + args.references):

@@ -4,7 +4,8 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
 from ...registry import register_hook
-from ...utils.cpu_gemm import BACKENDS, MIN_ROWS, set_cpu_gemm
+from ...utils.cpu import cpu_model
+from ...utils.cpu_gemm import CHOICES, MIN_ROWS, resolve_cpu_gemm, set_cpu_gemm
 
 
 @register_hook
@@ -18,32 +19,38 @@ class CpuGemmHook(Hook):
         custom_hooks = [dict(type='CpuGemmHook', backend='onednn')]
 
     Args:
-        backend (str): ``'onednn'`` (1x1-convolution path) or ``'blas'`` (plain
-            ``nn.Linear``, undoing an earlier conversion). Defaults to ``'onednn'``.
+        backend (str): ``'onednn'`` (1x1-convolution path), ``'blas'`` (plain
+            ``nn.Linear``, undoing an earlier conversion) or ``'auto'`` (the CPU's
+            :func:`~mmvideomlp.utils.cpu_gemm.default_cpu_gemm`). Defaults to ``'auto'``.
         min_rows (int): Inputs with fewer rows keep ``F.linear``. Defaults to 512.
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, backend='onednn', min_rows=MIN_ROWS):
-        if backend not in BACKENDS:
-            raise ValueError(f'CpuGemmHook: backend={backend!r} is not one of {BACKENDS}')
+    def __init__(self, backend='auto', min_rows=MIN_ROWS):
+        if backend not in CHOICES:
+            raise ValueError(f'CpuGemmHook: backend={backend!r} is not one of {CHOICES}')
         self.backend = backend
         self.min_rows = min_rows
 
     def before_run(self, runner):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        count = set_cpu_gemm(model, self.backend, self.min_rows)
-        print_log(f'CPU GEMM back end: {self.backend} ({count} FCs on oneDNN)',
+        backend = resolve_cpu_gemm(self.backend)
+        count = set_cpu_gemm(model, backend, self.min_rows)
+        how = f' (auto on {cpu_model()})' if self.backend == 'auto' else ''
+        print_log(f'CPU GEMM back end: {backend}{how}, {count} FCs on oneDNN',
                   logger='current')
 
 
 def add_cpu_gemm_hook(cfg, backend):
     """Put a :class:`CpuGemmHook` for ``backend`` into ``cfg.custom_hooks``, replacing any
-    the config already has (``backend=None`` leaves the config as it is)."""
-    if backend is None:
-        return cfg
-    hooks = [h for h in cfg.get('custom_hooks', None) or []
-             if h.get('type') is not CpuGemmHook
+    the config already has; ``backend=None`` keeps the config's hook, or adds an ``'auto'``
+    one where it has none."""
+    old = cfg.get('custom_hooks', None) or []
+    hooks = [h for h in old if h.get('type') is not CpuGemmHook
              and str(h.get('type')).split('.')[-1] != 'CpuGemmHook']
+    if backend is None:
+        if len(hooks) < len(old):
+            return cfg
+        backend = 'auto'
     cfg.custom_hooks = hooks + [dict(type='CpuGemmHook', backend=backend)]
     return cfg

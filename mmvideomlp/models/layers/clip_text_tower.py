@@ -1,12 +1,13 @@
 """The CLIP text encoder (used by ILA's Kinetics-400 head).
 
 `Learning Transferable Visual Models From Natural Language Supervision
-<https://arxiv.org/abs/2103.00020>`_ (CLIP). The residual blocks are mmpretrain's CLIP
-``ResidualAttentionBlock``, whose parameter names are OpenAI's.
+<https://arxiv.org/abs/2103.00020>`_ (CLIP). The residual blocks are :class:`CLIPBlock` (mmpretrain's
+CLIP block), whose parameter names are OpenAI's.
 """
 import torch
 import torch.nn as nn
-from mmpretrain.models.utils.clip_generator_helper import ResidualAttentionBlock
+
+from .clip_block import CLIPBlock
 
 CONTEXT_LENGTH = 77
 VOCAB_SIZE = 49408
@@ -51,7 +52,7 @@ class CLIPTextTower(nn.Module):
             persistent=False)
         self.transformer = nn.Module()
         self.transformer.resblocks = nn.ModuleList(
-            [ResidualAttentionBlock(width, heads) for _ in range(layers)])
+            [CLIPBlock(width, heads) for _ in range(layers)])
         self.ln_final = nn.LayerNorm(width)
         self.text_projection = nn.Parameter(torch.zeros(width, embed_dim))
 

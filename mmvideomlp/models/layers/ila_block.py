@@ -5,12 +5,12 @@
 """
 import torch.nn as nn
 from mmcv.cnn.bricks import DropPath
-from mmpretrain.models.utils.clip_generator_helper import ResidualAttentionBlock
 
+from .clip_block import CLIPBlock
 from .ila_align import ILAAlignment
 
 
-class ILABlock(ResidualAttentionBlock):
+class ILABlock(CLIPBlock):
     """``x + skip_align(G) + skip(I)``, then CLIP's attention and MLP.
 
     Both skip projections are zero-initialised (:meth:`init_weights`), so the block is

@@ -8,7 +8,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model.weight_init import trunc_normal_
-from mmpretrain.models.utils.clip_generator_helper import ResidualAttentionBlock
+
+from .clip_block import CLIPBlock
 
 
 class MultiframeIntegrationTransformer(nn.Module):
@@ -32,7 +33,7 @@ class MultiframeIntegrationTransformer(nn.Module):
                              f'heads (embed_dim // 64)')
         self.positional_embedding = nn.Parameter(torch.zeros(1, num_positions, embed_dim))
         self.resblocks = nn.Sequential(
-            *[ResidualAttentionBlock(embed_dim, heads) for _ in range(layers)])
+            *[CLIPBlock(embed_dim, heads) for _ in range(layers)])
 
     def init_weights(self):
         """X-CLIP's initialisation: truncated normal (std 0.02), zero biases."""

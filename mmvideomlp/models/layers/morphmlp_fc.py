@@ -128,8 +128,11 @@ class SplitAttention(nn.Module):
 
     def forward(self, branches):
         B, C = branches[0].shape[0], branches[0].shape[-1]
-        # the mean of the sum as the sum of means: no full-size temporary
-        pooled = sum(b.flatten(1, -2).mean(1) for b in branches)
+        # the mean of the sum as the sum of sums over each branch's own (possibly permuted)
+        # view: no full-size temporary; sum, unlike mean, reduces bf16 without an fp32 copy
+        token_dims = tuple(range(1, branches[0].dim() - 1))
+        tokens = branches[0][0, ..., 0].numel()
+        pooled = sum(b.sum(token_dims) for b in branches) / tokens
         weights = self.fc2(self.act(self.fc1(pooled))).view(B, C, self.num_branches)
         weights = weights.softmax(-1).permute(2, 0, 1).reshape(self.num_branches, B, 1, 1, 1, C)
         # accumulate in place, starting from the last branch (the contiguous channel FC)
