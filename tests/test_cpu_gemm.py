@@ -102,7 +102,7 @@ def test_every_family_converts_and_back(repo_root, synthetic_videos, config, fra
     assert all(ops & {'AddmmBackward0', 'MmBackward0'} for ops in plain_ops)
     assert not any('ConvolutionBackward0' in ops for ops in plain_ops)
 
-    convert_linear_to_onednn(model, min_rows=1)  # the tiny models have few token rows
+    convert_linear_to_onednn(model, min_macs=0)  # the tiny models' GEMMs are small
     converted = {n for n, m in model.named_modules() if isinstance(m, OneDNNLinear)}
     assert converted == {n for n, c in classes.items() if c in (nn.Linear, MMCVLinear)}
     after = model.state_dict(keep_vars=True)
@@ -142,10 +142,10 @@ def test_third_party_blocks_convert_and_subclasses_are_left_alone():
 
 
 def test_plain_paths_are_kept_where_onednn_does_not_apply():
-    layer = convert_linear_to_onednn(nn.Linear(32, 48))
-    x = torch.randn(4, 256, 32, requires_grad=True)  # 1024 rows
+    layer = convert_linear_to_onednn(nn.Linear(256, 256))
+    x = torch.randn(4, 64, 256, requires_grad=True)  # 256 rows: 2^24 multiply-adds
     assert 'ConvolutionBackward0' in _grad_fns(layer(x))
-    assert 'ConvolutionBackward0' not in _grad_fns(layer(x[:, :8]))  # 32 rows: F.linear
+    assert 'ConvolutionBackward0' not in _grad_fns(layer(x[:, :8]))  # 2^21: F.linear
     with torch.autocast('cpu', dtype=torch.bfloat16):
         assert layer(x).dtype == torch.bfloat16
     assert 'ConvolutionBackward0' not in _grad_fns(layer.double()(x.double()))
@@ -170,8 +170,8 @@ def test_backend_names_are_checked():
         set_cpu_gemm(nn.Linear(2, 2), 'mkl')
     with pytest.raises(ValueError, match=r"CpuGemmHook: backend='mkl' is not one of"):
         CpuGemmHook('mkl')
-    with pytest.raises(ValueError, match='min_rows=-1 must be >= 0'):
-        convert_linear_to_onednn(nn.Linear(2, 2), min_rows=-1)
+    with pytest.raises(ValueError, match='min_macs=-1 must be >= 0'):
+        convert_linear_to_onednn(nn.Linear(2, 2), min_macs=-1)
 
 
 def test_command_line_choice_replaces_the_configs_hook():
@@ -203,7 +203,7 @@ class _LossRecorder(Hook):
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
         model = runner.model
-        x = torch.randn(600, 16)  # above the oneDNN threshold
+        x = torch.randn(600, 16)
         self.ops |= _grad_fns(model.fc1(x.requires_grad_()))
 
 
@@ -212,7 +212,8 @@ def _train(tmp_path, name, backend=None):
     model = _TinyMLP()
     data = [dict(inputs=torch.randn(600, 16), target=torch.randn(600, 4)) for _ in range(4)]
     recorder = _LossRecorder()
-    hooks = [recorder] + ([dict(type='CpuGemmHook', backend=backend)] if backend else [])
+    hooks = [recorder] + ([dict(type='CpuGemmHook', backend=backend, min_macs=0)]
+                          if backend else [])
     runner = Runner(model=model, work_dir=str(tmp_path / name),
                     train_dataloader=dict(dataset=data, sampler=dict(type='DefaultSampler',
                                                                      shuffle=True),

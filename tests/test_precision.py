@@ -24,8 +24,8 @@ def tiny_recognizer(family, tiny_lists=('root', 'lists')):
     from mmaction.registry import MODELS
     cfg = Config.fromfile(osp.join(REPO, CONFIGS[family]))
     options = tiny_options(family, *tiny_lists)
-    if family == 'ila':
-        options.pop('model.cls_head.class_names')
+    if family == 'ila':  # text prompts need names only, no dataset on disk
+        options['model.cls_head.class_names'] = [f'class {i}' for i in range(10)]
     cfg.merge_from_dict(options)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model).eval()
@@ -58,6 +58,38 @@ def test_bf16_model_computes_in_bf16_and_agrees_with_fp32(family):
     assert all(p.dtype == torch.float32 for p in model.data_preprocessor.parameters())
     scale = reference.abs().max().item()
     assert (scores - reference).abs().max().item() <= 0.05 * scale + 1e-3
+
+
+@needs_bf16
+@pytest.mark.parametrize('family', FAMILIES)
+def test_autocast_training_keeps_every_backbone_module_in_bf16(family):
+    """Under bf16 autocast (tools/train.py --amp) no module of the backbone hands fp32 on
+    (an fp32 parameter added to a bf16 result would promote everything after it)."""
+    model, x = tiny_recognizer(family)
+    model.train()
+    in_fp32 = set()
+    for name, module in model.backbone.named_modules():
+        module.register_forward_hook(
+            lambda m, args, out, name=name: in_fp32.add(name)
+            if torch.is_tensor(out) and out.dtype == torch.float32 else None)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = model.backbone(x)
+    (out[0] if isinstance(out, (tuple, list)) else out).float().mean().backward()
+    assert not in_fp32, sorted(in_fp32)
+
+
+def test_gating_split_gives_chunks_gradients():
+    from mmvideomlp.models.layers.posmlp_block import PoSGU
+    unit = PoSGU(4, groups=2, table_init_std=0.1)
+    unit.init_weights()
+    x = torch.randn(2, 3, 8, 8, 8, dtype=torch.float64, requires_grad=True)
+    weights = torch.randn(2, 3, 8, 8, 4, dtype=torch.float64)
+    unit.double()
+    grad, = torch.autograd.grad((unit(x) * weights).sum(), x)
+    u, v = x.detach().chunk(2, dim=-1)
+    u.requires_grad_(), v.requires_grad_()
+    expected = torch.autograd.grad((unit.pos(u) * v * weights).sum(), (u, v))
+    torch.testing.assert_close(grad, torch.cat(expected, -1))
 
 
 def test_default_gemm_back_end_follows_the_cpu(monkeypatch):

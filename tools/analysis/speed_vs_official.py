@@ -8,9 +8,9 @@ per clip batch), their ratio official / ours (above 1: ours is faster), the mach
 and GEMM peaks, and with ``--profile`` the top operators by self time of each side.
 
 Precisions: ``fp32``; ``bf16-autocast`` (both sides under ``torch.autocast('cpu',
-torch.bfloat16)``, the official code's only bf16 path); ``bf16`` (ours in this package's
-bf16 mode, :func:`mmvideomlp.utils.precision.to_bf16`, against the official code under
-autocast).
+torch.bfloat16)``, the official code's only bf16 path, and how ``tools/train.py --amp``
+trains); ``bf16`` (inference only: ours cast by ``--precision bf16``,
+:func:`mmvideomlp.utils.precision.to_bf16`, against the official code under autocast).
 
 Examples:
     python tools/analysis/speed_vs_official.py morphmlp --official-repo ../MorphMLP
@@ -212,6 +212,8 @@ def main():
         if precision == 'bf16':
             ours_model, ours_ctx = to_bf16(copy.deepcopy(ours)), off
         for mode in args.mode:
+            if precision == 'bf16' and mode == 'train':
+                continue  # bf16 training is autocast: the bf16-autocast row
             make = inference if mode == 'infer' else training_step
             calls = [make(run_official, official, theirs_ctx),
                      make(run_ours, ours_model, ours_ctx)]

@@ -5,7 +5,7 @@ from mmengine.model import is_model_wrapper
 
 from ...registry import register_hook
 from ...utils.cpu import cpu_model
-from ...utils.cpu_gemm import CHOICES, MIN_ROWS, resolve_cpu_gemm, set_cpu_gemm
+from ...utils.cpu_gemm import CHOICES, MIN_MACS, resolve_cpu_gemm, set_cpu_gemm
 
 
 @register_hook
@@ -22,20 +22,20 @@ class CpuGemmHook(Hook):
         backend (str): ``'onednn'`` (1x1-convolution path), ``'blas'`` (plain
             ``nn.Linear``, undoing an earlier conversion) or ``'auto'`` (the CPU's
             :func:`~mmvideomlp.utils.cpu_gemm.default_cpu_gemm`). Defaults to ``'auto'``.
-        min_rows (int): Inputs with fewer rows keep ``F.linear``. Defaults to 512.
+        min_macs (int): Calls of fewer multiply-adds keep ``F.linear``. Defaults to 2^23.
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, backend='auto', min_rows=MIN_ROWS):
+    def __init__(self, backend='auto', min_macs=MIN_MACS):
         if backend not in CHOICES:
             raise ValueError(f'CpuGemmHook: backend={backend!r} is not one of {CHOICES}')
         self.backend = backend
-        self.min_rows = min_rows
+        self.min_macs = min_macs
 
     def before_run(self, runner):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         backend = resolve_cpu_gemm(self.backend)
-        count = set_cpu_gemm(model, backend, self.min_rows)
+        count = set_cpu_gemm(model, backend, self.min_macs)
         how = f' (auto on {cpu_model()})' if self.backend == 'auto' else ''
         print_log(f'CPU GEMM back end: {backend}{how}, {count} FCs on oneDNN',
                   logger='current')

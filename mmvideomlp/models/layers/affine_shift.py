@@ -268,7 +268,8 @@ class PooledAffine(BaseModule):
         _init_generator(self.expand, self.init_std)
 
     def forward(self, z, v, shift):
-        pooled = z.mean(dim=(2, 3), keepdim=True)
+        # sum, unlike mean, reduces bf16 without an fp32 copy of the input
+        pooled = z.sum(dim=(2, 3), keepdim=True) / (z.shape[2] * z.shape[3])
         gamma, beta = self.expand(self.act(self.reduce(pooled))).chunk(2, dim=-1)
         return torch.addcmul(v + beta, gamma, v)
 

@@ -160,12 +160,15 @@ class PositionalMixing(nn.Module):
             valid[:T, :H, :W] = 1
             valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
             norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
-            out = torch.einsum(equation, weight, u) / norm
+            out = torch.einsum(equation, weight.to(u.dtype), u) / norm.to(u.dtype)
         else:
             if self.normalized:
                 weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
-            out = torch.einsum(equation, weight, u)
-        out = out + self.token_bias_for(window).view(wt, 1, wh, 1, ww, 1, 1)
+            # in the input's dtype (autocast skips einsums that reduce to a product)
+            out = torch.einsum(equation, weight.to(u.dtype), u)
+        # in the einsum's dtype: under autocast an fp32 bias would promote the result
+        bias = self.token_bias_for(window).to(out.dtype)
+        out = out + bias.view(wt, 1, wh, 1, ww, 1, 1)
         out = out.reshape(N, Tp, Hp, Wp, C)
         if any(pad):
             out = out[:, :T, :H, :W]
@@ -274,7 +277,9 @@ class RelativePositionMixing(PositionalMixing):
             tokens = self._sub_tokens(window, index.device)
             index = index[tokens][:, tokens]
         L = index.shape[0]
-        return self.relative_position_bias_table[index.view(-1)].view(L, L, self.groups)
+        # index_select: its backward (index_add) is several times faster than indexing's
+        table = self.relative_position_bias_table
+        return table.index_select(0, index.view(-1)).view(L, L, self.groups)
 
     resizable = ('relative_position_bias_table', 'token_bias')
 
