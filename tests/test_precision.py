@@ -109,6 +109,18 @@ def test_default_gemm_back_end_follows_the_cpu(monkeypatch):
                                                                  backend='auto')
 
 
+def test_bf16_counts_as_native_only_with_a_bf16_instruction_flag(monkeypatch):
+    import mmvideomlp.engine.amp as amp
+    monkeypatch.setattr(torch.ops.mkldnn, '_is_mkldnn_bf16_supported', lambda: True)
+    avx512 = {'avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512_vnni'}
+    monkeypatch.setattr(amp, 'cpu_flags', lambda: frozenset(avx512))
+    assert not amp.cpu_bf16_supported()  # oneDNN would emulate bf16: slower than fp32
+    monkeypatch.setattr(amp, 'cpu_flags', lambda: frozenset(avx512 | {'avx512_bf16'}))
+    assert amp.cpu_bf16_supported()
+    monkeypatch.setattr(amp, 'cpu_flags', lambda: frozenset({'fp', 'asimd', 'sve', 'bf16'}))
+    assert amp.cpu_bf16_supported()
+
+
 def test_without_native_bf16_amp_falls_back_to_fp32_and_says_so(monkeypatch):
     import logging
 

@@ -29,5 +29,7 @@ def cpu_vendor():
 
 
 def cpu_flags():
-    """The set of instruction-set flags (empty where unknown)."""
-    return frozenset(_cpuinfo().get('flags', '').split())
+    """The set of instruction-set flags (x86 ``flags``, Arm ``Features``; empty where
+    unknown)."""
+    info = _cpuinfo()
+    return frozenset((info.get('flags') or info.get('Features', '')).split())
