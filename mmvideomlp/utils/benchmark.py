@@ -152,7 +152,11 @@ def measure(model, batch=1, frames=16, size=224, device='cpu', precision='fp32',
         infer_model = to_bf16(copy.deepcopy(model)).eval()
         infer_run, _ = recognizer_forward(infer_model, batch, frames, size, device)
         infer_run = torch.compile(infer_run) if compile else infer_run
-        infer_autocast = (lambda: torch.autocast(device_type='cpu', enabled=False))
+        # this package's models compute in the cast dtype throughout; models that create
+        # fp32 tensors inside their forward (VideoSwin's attention mask) also need autocast
+        own = type(model.backbone).__module__.startswith('mmvideomlp.')
+        infer_autocast = (lambda: torch.autocast(device_type='cpu', enabled=False)) if own \
+            else autocast
     if device != 'cpu':
         torch.cuda.reset_peak_memory_stats()
     result = {'base_memory': current_memory(device)}

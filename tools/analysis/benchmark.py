@@ -27,6 +27,7 @@ from mmengine.config import Config, DictAction
 
 from mmvideomlp.utils.benchmark import (REFERENCES, gemm_peak, malloc_env_missing,
                                         CPU_MALLOC_ENV)
+from mmvideomlp.engine.amp import cpu_bf16_supported
 from mmvideomlp.utils.cpu_gemm import resolve_cpu_gemm
 
 
@@ -298,6 +299,11 @@ def main():
     peak = gemm_peak(args.gemm_size, device=args.device)
     print(f'GEMM peak ({args.gemm_size}^3, fp32): ' + ', '.join(
         f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peak.items()))
+    if args.device == 'cpu' and {'bf16', 'bf16-autocast'} & set(args.precision) \
+            and not cpu_bf16_supported():
+        print('note: this CPU has no native bf16 instructions; its bf16 rows are oneDNN\'s '
+              'emulation, slower than fp32 (tools/test.py --precision bf16 and --amp run in '
+              'fp32 here)')
     backends = (['blas', 'onednn'] if args.cpu_gemm == 'both' else
                 [resolve_cpu_gemm(args.cpu_gemm)])
     cp_values = dict(off=[False], on=[True], both=[False, True])[args.with_cp]
