@@ -277,9 +277,12 @@ class RelativePositionMixing(PositionalMixing):
             tokens = self._sub_tokens(window, index.device)
             index = index[tokens][:, tokens]
         L = index.shape[0]
-        # index_select: its backward (index_add) is several times faster than indexing's
-        table = self.relative_position_bias_table
-        return table.index_select(0, index.view(-1)).view(L, L, self.groups)
+        # gathered group-major, (groups, L, L), and returned as an (L, L, groups) view: the
+        # einsum's batched matmul then reads each group's matrix in place, where a
+        # group-minor layout made it copy every matrix separately; index_select, whose
+        # backward (index_add) is several times faster than indexing's
+        table = self.relative_position_bias_table.t().contiguous()
+        return table.index_select(1, index.view(-1)).view(self.groups, L, L).permute(1, 2, 0)
 
     resizable = ('relative_position_bias_table', 'token_bias')
 
