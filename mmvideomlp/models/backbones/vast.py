@@ -37,6 +37,9 @@ class AffineShiftTransformer(BaseBackbone):
             Defaults to ``'tiny'``.
         in_channels (int): Input channels. Defaults to 3.
         patch_size (int): Stride and kernel of the patch embedding. Defaults to 4.
+        patch_kernel_size (int, optional): Spatial kernel of the patch embedding when it
+            should exceed the stride (overlapping patches, zero-padded, e.g. 7 with stride
+            4); None (default) uses ``patch_size``.
         patch_temporal_size (int): Odd temporal kernel of the patch embedding (stride 1,
             so every frame keeps its tokens): 1 (default) embeds every frame alone; 3 makes
             each token see its frame and the two beside it (a spatio-temporal tubelet),
@@ -109,6 +112,7 @@ class AffineShiftTransformer(BaseBackbone):
                  arch='tiny',
                  in_channels=3,
                  patch_size=4,
+                 patch_kernel_size=None,
                  patch_temporal_size=1,
                  inflate='center',
                  spatial_shift_ratio=1 / 12,
@@ -149,7 +153,8 @@ class AffineShiftTransformer(BaseBackbone):
             raise ValueError(f'inflate must be one of {INFLATE_METHODS}, got {inflate!r}')
         self.inflate = inflate
         self.patch_embed = ConvDownsample(in_channels, dims[0], norm_cfg,
-                                          kernel_size=patch_size, stride=patch_size,
+                                          kernel_size=patch_kernel_size or patch_size,
+                                          stride=patch_size,
                                           temporal_kernel=patch_temporal_size)
         self.downsamples = ModuleList([
             ConvDownsample(dims[i - 1], dims[i], norm_cfg, kernel_size=2, stride=2)

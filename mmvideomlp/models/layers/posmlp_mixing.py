@@ -71,6 +71,38 @@ def sub_window_tokens(window_size, sub_window):
     return inside.nonzero().squeeze(1)
 
 
+class _ContiguousGrad(torch.autograd.Function):
+    """Identity whose backward makes the incoming gradient contiguous in one copy."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.contiguous()
+
+
+def window_mix(weight, u):
+    """``einsum('abcdefs,nidjekfvs->niajbkcvs', weight, u)`` as one batched matmul per group.
+
+    ``weight``: ``(wt, wh, ww, wt, wh, ww, g)`` (output token, input token, group);
+    ``u``: ``(N, T/wt, wt, H/wh, wh, W/ww, ww, C/g, g)``. Returns the mixed ``u`` as a
+    view in the layout of ``u``. Unlike ``torch.einsum`` the gradient of the product is made
+    contiguous once: with interleaved groups it arrives with the groups innermost, and the
+    batched matmul's backward would otherwise copy every group's matrix separately.
+    """
+    wt, wh, ww, g = weight.shape[:3] + weight.shape[-1:]
+    L = wt * wh * ww
+    N, I, _, J, _, K, _, V, _ = u.shape
+    w = weight.permute(6, 0, 1, 2, 3, 4, 5).reshape(g, L, L)
+    x = u.permute(8, 2, 4, 6, 0, 1, 3, 5, 7).reshape(g, L, N * I * J * K * V)
+    out = torch.bmm(w, x)
+    if torch.is_grad_enabled() and out.requires_grad:
+        out = _ContiguousGrad.apply(out)
+    return out.view(g, wt, wh, ww, N, I, J, K, V).permute(4, 5, 1, 6, 2, 7, 3, 8, 0)
+
+
 class PositionalMixing(nn.Module):
     """Windowed, channel-grouped token mixing with a generated ``L x L`` matrix.
 
@@ -151,7 +183,6 @@ class PositionalMixing(nn.Module):
         # (n, windows along t/h/w interleaved with in-window positions, v, s): c = v*g + s
         u = u.view(N, Tp // wt, wt, Hp // wh, wh, Wp // ww, ww, C // g, g)
         weight = self.mixing_weights(window).view(wt, wh, ww, wt, wh, ww, g)
-        equation = 'abcdefs,nidjekfvs->niajbkcvs'
         if self.normalized and any(pad):
             # softmax restricted to the real tokens of each window: padded u is zero, so
             # only the normaliser needs the mask.
@@ -160,12 +191,12 @@ class PositionalMixing(nn.Module):
             valid[:T, :H, :W] = 1
             valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
             norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
-            out = torch.einsum(equation, weight.to(u.dtype), u) / norm.to(u.dtype)
+            out = window_mix(weight.to(u.dtype), u) / norm.to(u.dtype)
         else:
             if self.normalized:
                 weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
             # in the input's dtype (autocast skips einsums that reduce to a product)
-            out = torch.einsum(equation, weight.to(u.dtype), u)
+            out = window_mix(weight.to(u.dtype), u)
         # in the einsum's dtype: under autocast an fp32 bias would promote the result
         bias = self.token_bias_for(window).to(out.dtype)
         out = out + bias.view(wt, 1, wh, 1, ww, 1, 1)
