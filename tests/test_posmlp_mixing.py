@@ -8,7 +8,7 @@ import torch
 
 from mmvideomlp.models.layers.posmlp_block import PoSGU, PoSTGU, PoTGU
 from mmvideomlp.models.layers.posmlp_mixing import (QuadraticPositionMixing,
-                                                    RelativePositionMixing)
+                                                    RelativePositionMixing, window_mix)
 from mmvideomlp.weights.adapt import resize_relative_position_table
 
 
@@ -199,3 +199,19 @@ def test_clear_errors():
                                      'pos.token_bias': torch.zeros(8)})
     with pytest.raises(ValueError, match='spatial only'):
         QuadraticPositionMixing((2, 3, 3), 2)
+
+
+@pytest.mark.parametrize('shape', [(2, 1, 8, 3, 1, 3, 1, 5, 4), (1, 2, 2, 2, 4, 1, 3, 3, 6),
+                                   (1, 1, 4, 2, 2, 2, 2, 2, 3)])
+def test_window_mix_equals_the_einsum_forward_and_backward(shape):
+    N, I, wt, J, wh, K, ww, V, g = shape
+    torch.manual_seed(0)
+    u = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(wt, wh, ww, wt, wh, ww, g, dtype=torch.float64, requires_grad=True)
+    ours = window_mix(weight, u)
+    reference = torch.einsum('abcdefs,nidjekfvs->niajbkcvs', weight, u)
+    assert torch.equal(ours, reference)
+    grad = torch.randn_like(reference)
+    for a, b in zip(torch.autograd.grad(ours, (weight, u), grad),
+                    torch.autograd.grad(reference, (weight, u), grad)):
+        assert torch.allclose(a, b, atol=1e-12)
