@@ -204,7 +204,7 @@ def test_clear_errors():
 @pytest.mark.parametrize('shape', [(2, 1, 8, 3, 1, 3, 1, 5, 4), (1, 2, 2, 2, 4, 1, 3, 3, 6),
                                    (1, 1, 4, 2, 2, 2, 2, 2, 3)])
 def test_window_mix_equals_the_einsum_forward_and_backward(shape):
-    N, I, wt, J, wh, K, ww, V, g = shape
+    wt, wh, ww, g = shape[2], shape[4], shape[6], shape[8]
     torch.manual_seed(0)
     u = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
     weight = torch.randn(wt, wh, ww, wt, wh, ww, g, dtype=torch.float64, requires_grad=True)
