@@ -226,3 +226,17 @@ def test_mismatched_checkpoint_is_reported(repo_root, tmp_path):
         assert torch.equal(value, before[key]), key
     with pytest.raises(RuntimeError, match='size mismatch'):
         load_checkpoint(vast, path, map_location='cpu', strict=True)
+
+
+@pytest.mark.parametrize('size', [(56, 56), (50, 61)])
+def test_overlapping_patch_embedding_keeps_the_token_grid(size):
+    from mmvideomlp.models.backbones.vast import VAST
+    arch = dict(embed_dims=16, depths=(1, 1), mlp_ratio=2.)
+    x = torch.randn(1, 3, 4, *size)
+    plain = VAST(arch, patch_temporal_size=3)
+    overlapping = VAST(arch, patch_kernel_size=7, patch_temporal_size=3)
+    assert tuple(overlapping.patch_embed.proj.weight.shape[2:]) == (3, 7, 7)
+    assert overlapping(x).shape == plain(x).shape == (1, 32, 4, -(-size[0] // 8),
+                                                       -(-size[1] // 8))
+    with pytest.raises(RuntimeError, match='size mismatch|shape'):
+        overlapping.load_state_dict(plain.state_dict())
