@@ -79,6 +79,19 @@ def step_losses(work, ranks):
     return np.mean(per_rank, axis=0)
 
 
+def assert_same_weights(ckpt, state):
+    """The weights of a distributed run equal the one process's.
+
+    AdamW moves a weight by ``lr * g / (|g| + eps)``: where a gradient is near eps (1e-8), the
+    step depends on the order in which the processes' gradients were summed (seen: one column
+    of MorphFC_t's zero-initialised ``mlp_t``, up to 1.4e-4 apart, on an Intel CPU with MKL),
+    hence an absolute tolerance of 3e-4, 15% of one step at lr 2e-3.
+    """
+    for key, value in state.items():
+        torch.testing.assert_close(ckpt[key].float(), value.float(), rtol=1e-3, atol=3e-4,
+                                   msg=lambda m, k=key: f'{k}: {m}')
+
+
 @pytest.fixture(scope='module')
 def one_process(ten_videos, tmp_path_factory):
     """The reference: one process, batch 10, three steps; (losses, checkpoint)."""
@@ -111,9 +124,7 @@ def test_fsdp_two_processes_match_one_process(one_process, ten_videos, tmp_path)
     ckpt = torch.load(osp.join(work, 'epoch_3.pth'), map_location='cpu',
                       weights_only=False)['state_dict']
     assert sorted(ckpt) == sorted(state)
-    for key, value in state.items():
-        torch.testing.assert_close(ckpt[key].float(), value.float(), rtol=1e-3, atol=1e-4,
-                                   msg=lambda m, k=key: f'{k}: {m}')
+    assert_same_weights(ckpt, state)
 
 
 def test_two_nodes_match_one_process(one_process, ten_videos, tmp_path):
@@ -139,6 +150,4 @@ def test_two_nodes_match_one_process(one_process, ten_videos, tmp_path):
     np.testing.assert_allclose(nodes, losses, rtol=1e-4)
     ckpt = torch.load(osp.join(work, 'epoch_3.pth'), map_location='cpu',
                       weights_only=False)['state_dict']
-    for key, value in state.items():
-        torch.testing.assert_close(ckpt[key], value, rtol=1e-3, atol=1e-4,
-                                   msg=lambda m, k=key: f'{k}: {m}')
+    assert_same_weights(ckpt, state)
