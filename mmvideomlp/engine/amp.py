@@ -13,7 +13,7 @@ from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 from mmengine.registry import OPTIM_WRAPPERS
 
-from mmvideomlp.utils.cpu import cpu_flags
+from ..utils.cpu import cpu_flags
 
 
 # instruction-set flags of CPUs that compute bf16 in hardware: x86 AVX512-BF16 or AMX-BF16,

@@ -49,8 +49,8 @@ class OneDNNLinear(nn.Linear):
     :func:`onednn_linear`.
 
     CUDA, other dtypes, autocast, tracing (exported graphs keep the plain linear op),
-    ``torch.compile`` (whose CPU back end packs weights itself) and inputs of fewer than
-    fewer than ``min_macs`` multiply-adds use ``F.linear``.
+    ``torch.compile`` (whose CPU back end packs weights itself) and calls of fewer than
+    ``min_macs`` multiply-adds use ``F.linear``.
     """
     min_macs = MIN_MACS
 

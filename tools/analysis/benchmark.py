@@ -25,9 +25,9 @@ import sys
 import mmvideomlp  # noqa: F401
 from mmengine.config import Config, DictAction
 
+from mmvideomlp.engine.amp import cpu_bf16_supported
 from mmvideomlp.utils.benchmark import (REFERENCES, gemm_peak, malloc_env_missing,
                                         CPU_MALLOC_ENV)
-from mmvideomlp.engine.amp import cpu_bf16_supported
 from mmvideomlp.utils.cpu_gemm import resolve_cpu_gemm
 
 

@@ -107,7 +107,7 @@ class PositionalMixing(nn.Module):
     """Windowed, channel-grouped token mixing with a generated ``L x L`` matrix.
 
     Subclasses generate the ``(L, L, groups)`` matrix (:meth:`mixing_weights`); this class
-    partitions the input into windows, mixes with one einsum over views of the input
+    partitions the input into windows, mixes with one batched matmul over views of the input
     (no loop over windows, frames or groups), adds the per-output-token bias and undoes
     the partition.
 
@@ -183,6 +183,7 @@ class PositionalMixing(nn.Module):
         # (n, windows along t/h/w interleaved with in-window positions, v, s): c = v*g + s
         u = u.view(N, Tp // wt, wt, Hp // wh, wh, Wp // ww, ww, C // g, g)
         weight = self.mixing_weights(window).view(wt, wh, ww, wt, wh, ww, g)
+        norm = None
         if self.normalized and any(pad):
             # softmax restricted to the real tokens of each window: padded u is zero, so
             # only the normaliser needs the mask.
@@ -191,13 +192,13 @@ class PositionalMixing(nn.Module):
             valid[:T, :H, :W] = 1
             valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
             norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
-            out = window_mix(weight.to(u.dtype), u) / norm.to(u.dtype)
-        else:
-            if self.normalized:
-                weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
-            # in the input's dtype (autocast skips einsums that reduce to a product)
-            out = window_mix(weight.to(u.dtype), u)
-        # in the einsum's dtype: under autocast an fp32 bias would promote the result
+        elif self.normalized:
+            weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
+        # in the input's dtype: under autocast the weights are fp32, the input bf16
+        out = window_mix(weight.to(u.dtype), u)
+        if norm is not None:
+            out = out / norm.to(u.dtype)
+        # in the product's dtype: under autocast an fp32 bias would promote the result
         bias = self.token_bias_for(window).to(out.dtype)
         out = out + bias.view(wt, 1, wh, 1, ww, 1, 1)
         out = out.reshape(N, Tp, Hp, Wp, C)
@@ -308,10 +309,10 @@ class RelativePositionMixing(PositionalMixing):
             tokens = self._sub_tokens(window, index.device)
             index = index[tokens][:, tokens]
         L = index.shape[0]
-        # gathered group-major, (groups, L, L), and returned as an (L, L, groups) view: the
-        # einsum's batched matmul then reads each group's matrix in place, where a
-        # group-minor layout made it copy every matrix separately; index_select, whose
-        # backward (index_add) is several times faster than indexing's
+        # gathered group-major, (groups, L, L), and returned as an (L, L, groups) view:
+        # window_mix's batched matmul then reads each group's matrix in place (a group-minor
+        # layout is copied matrix by matrix); index_select, whose backward (index_add) is
+        # several times faster than indexing's
         table = self.relative_position_bias_table.t().contiguous()
         return table.index_select(1, index.view(-1)).view(self.groups, L, L).permute(1, 2, 0)
 
