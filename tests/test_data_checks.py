@@ -55,7 +55,7 @@ def _dataset(ann_file, root, split='test', **kwargs):
     init_default_scope('mmaction')
     cfg = Config.fromfile(CONFIG)
     loader = cfg[f'{split}_dataloader']
-    return DATASETS.build(dict(loader.dataset, ann_file=ann_file,
+    return DATASETS.build(dict(loader.dataset, ann_file=ann_file, data_root=root,
                                data_prefix=dict(video=root), **kwargs))
 
 
@@ -88,7 +88,7 @@ def test_unreadable_video_names_file_and_index(bad_videos, tmp_path, name):
         dataset[4]
     message = str(err.value)
     assert f'cannot read {osp.join(bad_videos, name)}' in message
-    assert f'dataset index 4, {ann}, line 5; DecordInit' in message
+    assert f'dataset index 4, {ann}, line 5; CachedDecordInit' in message
     assert 'skip_unreadable=True' in message
 
 

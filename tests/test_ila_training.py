@@ -21,6 +21,7 @@ def test_tiny_ila_learns_synthetic_temporal_order(synthetic_videos, tmp_path, on
         dl.num_workers, dl.persistent_workers = 0, False
         dl.dataset.ann_file = osp.join(synthetic_videos, f'{split}_list.txt')
         dl.dataset.data_prefix = dict(video=synthetic_videos)
+        dl.dataset.data_root = synthetic_videos
         dl.dataset.pipeline[1].update(clip_len=8, frame_interval=2)  # 8 ordered frames
     cfg.train_cfg.update(max_epochs=epochs, val_interval=epochs)
     cfg.param_scheduler[1].update(T_max=epochs, end=epochs)

@@ -14,7 +14,7 @@ def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
     label-changing augmentations (reversal, flips) so that 15 iterations can fit them."""
     from mmengine.config import Config
     pipeline = Config.fromfile(CONFIG).train_dataloader.dataset.pipeline
-    switches = dict(ReverseFrameOrder='prob', Flip='flip_ratio')
+    switches = dict(ReverseFrameOrder='prob', LabelMappedFlip='flip_ratio')
     no_aug = [f'train_dataloader.dataset.pipeline.{i}.{switches[step.type]}=0'
               for i, step in enumerate(pipeline) if step.type in switches]
     assert len(no_aug) == 3

@@ -1,3 +1,4 @@
+import dataclasses
 import hashlib
 import os.path as osp
 from collections import Counter
@@ -7,8 +8,11 @@ import numpy as np
 import pytest
 
 from mmvideomlp.datasets import (CLASSES, ReverseFrameOrder, SyntheticVideoSpec, is_generated,
-                                 make_synthetic_videos, render_video, reversed_class)
+                                 load_label_maps, make_synthetic_videos, render_video,
+                                 reversed_class)
 from mmvideomlp.datasets.synthetic import _trajectory
+from mmvideomlp.datasets.synthetic_dynamics import CLASSES as DYNAMICS_CLASSES
+from mmvideomlp.datasets.synthetic_dynamics import _body_paths, _zoom_path
 
 
 def _digest(root, items):
@@ -82,3 +86,51 @@ def test_reverse_frame_order_within_each_clip():
     assert out['frame_inds'].tolist() == [3, 2, 1, 0, 7, 6, 5, 4]
     with pytest.raises(ValueError, match='do not split into clips of 3'):
         ReverseFrameOrder()(dict(frame_inds=np.arange(8), clip_len=3))
+
+
+@pytest.mark.parametrize('label', range(len(DYNAMICS_CLASSES)))
+def test_dynamics_twin_is_the_same_motion_played_backwards(label):
+    """In the dynamics set too, the twin's bodies (or camera) follow the class's path in
+    reverse with the same random draws, and every class moves something."""
+    spec = SyntheticVideoSpec(num_frames=12, motion_set='dynamics')
+    twin = spec.label_maps['time_reversal'][label]
+    assert spec.label_maps['time_reversal'][twin] == label and twin != label
+    t = np.linspace(0, 1, 12)
+    if label // 2 == 3:
+        _, zoom = _zoom_path(np.random.default_rng(5), label, t, 64, 64)
+        _, twin_zoom = _zoom_path(np.random.default_rng(5), twin, t, 64, 64)
+        np.testing.assert_allclose(zoom, twin_zoom[::-1])
+        assert np.ptp(zoom) > 0.4
+    elif label // 2 == 1:  # orbits: the twin turns the other way, as the reversed clip does
+        def turn(path):
+            v = np.diff(path[0], axis=0)
+            return np.sign(v[:-1, 0] * v[1:, 1] - v[:-1, 1] * v[1:, 0])
+        path = _body_paths(np.random.default_rng(5), label, t, 64, 64)
+        twin_path = _body_paths(np.random.default_rng(5), twin, t, 64, 64)
+        assert set(turn(path)) == {1 if label == 2 else -1}  # y points down: +1 is clockwise
+        assert set(turn(twin_path)) == set(turn(path[:, ::-1])) == {-turn(path)[0]}
+    else:
+        path = _body_paths(np.random.default_rng(5), label, t, 64, 64)
+        twin_path = _body_paths(np.random.default_rng(5), twin, t, 64, 64)
+        np.testing.assert_allclose(path, twin_path[:, ::-1])
+        assert np.abs(path[:, -1] - path[:, 0]).max() > 8  # pixels
+    frames = render_video(label, np.random.default_rng(1), spec).astype(np.float32)
+    assert frames.shape == (12, 64, 64, 3)
+    assert np.abs(frames[0] - frames[-1]).mean() > 5.0
+
+
+def test_motion_sets_write_their_classes_and_symmetries(tmp_path):
+    spec = SyntheticVideoSpec(videos_per_class=dict(train=1), num_frames=6, motion_set='dynamics')
+    lists = make_synthetic_videos(str(tmp_path), spec, seed=0, progress=False)
+    assert [label for _, label in lists['train']] == list(range(8))
+    with open(tmp_path / 'label_map.txt') as f:
+        assert tuple(f.read().split()) == DYNAMICS_CLASSES
+    maps = load_label_maps(str(tmp_path / 'spec.json'))
+    assert maps['time_reversal'] == {k: k ^ 1 for k in range(8)}
+    assert maps['horizontal_flip'] == {2: 3, 3: 2} and maps['vertical_flip'] is None
+    assert is_generated(str(tmp_path), spec, seed=0)
+    assert not is_generated(str(tmp_path), dataclasses.replace(spec, motion_set='shapes'), seed=0)
+    with pytest.raises(ValueError, match="unknown motion_set 'birds'; allowed"):
+        SyntheticVideoSpec(motion_set='birds')
+    with pytest.raises(ValueError, match="label 8 is outside \\[0, 7\\] of the 'dynamics'"):
+        render_video(8, np.random.default_rng(0), spec)

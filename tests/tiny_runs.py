@@ -17,7 +17,7 @@ def tiny_options(family, root, lists):
         key = f'{split}_dataloader'
         resize, crop_at = RESIZE_CROP[family][split != 'train']
         options.update({
-            f'{key}.dataset.ann_file': f'{lists}/{split}_list.txt',
+            f'{key}.dataset.data_root': root, f'{key}.dataset.ann_file': f'{lists}/{split}_list.txt',
             f'{key}.dataset.data_prefix.video': root, f'{key}.batch_size': 2,
             f'{key}.num_workers': 0, f'{key}.persistent_workers': False,
             f'{key}.dataset.pipeline.{resize}.scale': (-1, short),

@@ -28,7 +28,8 @@ def video_data_options(root, workers=0, lists=None):
     options = []
     for split in ('train', 'val', 'test'):
         key = f'{split}_dataloader'
-        options += [f'{key}.dataset.ann_file={lists or root}/{split}_list.txt',
+        options += [f'{key}.dataset.data_root={root}',
+                    f'{key}.dataset.ann_file={lists or root}/{split}_list.txt',
                     f'{key}.dataset.data_prefix.video={root}',
                     f'{key}.num_workers={workers}',
                     f'{key}.persistent_workers=False']

@@ -11,6 +11,9 @@ Over the stock datasets they add:
 * a sample whose video cannot be read raises ``VideoReadError`` naming the file, the
   dataset index and the line of the list; any other pipeline error is re-raised with the
   same context;
+* ``label_maps``: the dataset's label maps (a dict or a JSON file such as the synthetic
+  set's ``spec.json``, see :mod:`.label_maps`), checked against ``num_classes`` and given
+  to every sample as ``label_maps`` for the label-changing augmentations;
 * ``skip_unreadable=True`` (opt-in) replaces an unreadable video by another index instead:
   each file is logged once per process, listed by :attr:`unreadable`, and appended to
   ``unreadable_log`` (a file ``DataCheckHook`` sets in the work directory and reports at the
@@ -24,6 +27,8 @@ from mmaction.registry import DATASETS
 from mmcv.transforms import BaseTransform
 from mmengine.fileio import list_from_file
 from mmengine.logging import print_log
+
+from .label_maps import check_label_maps, load_label_maps
 
 # pipeline steps that read the file; a failure in them makes a video "unreadable"
 READ_STEP_SUFFIXES = ('Init', 'Decode')
@@ -64,11 +69,22 @@ def _failing_step(err):
 class _CheckedListMixin:
     """Checks of the list and of every sample; see the module docstring."""
 
-    def __init__(self, *args, skip_unreadable=False, **kwargs):
+    def __init__(self, *args, skip_unreadable=False, label_maps=None, **kwargs):
         self.skip_unreadable = skip_unreadable
         self.unreadable_log = None  # set by DataCheckHook
         self._unreadable = {}  # file -> error, in this process
+        self.label_maps = None
         super().__init__(*args, **kwargs)
+        if label_maps is not None:
+            self.label_maps = load_label_maps(label_maps, self.data_root)
+            if self.num_classes is not None:
+                check_label_maps(self.label_maps, self.num_classes, f'{type(self).__name__}')
+
+    def get_data_info(self, idx):
+        info = super().get_data_info(idx)
+        if self.label_maps is not None:
+            info['label_maps'] = self.label_maps
+        return info
 
     # ------------------------------------------------------------------ the list
     def parse_line(self, fields):
@@ -197,6 +213,9 @@ _DOC_ARGS = """
         num_classes (int, optional): labels must lie in ``[0, num_classes)``; checked when
             the list is loaded. Defaults to None (``DataCheckHook`` checks against the
             model's number of classes at the start of a run).
+        label_maps (dict | str, optional): the dataset's label maps, or a JSON file holding
+            them (relative to ``data_root``), for label-changing augmentations; see
+            :mod:`mmvideomlp.datasets.label_maps`. Defaults to None.
         skip_unreadable (bool): replace a video that cannot be read by another random index
             (logged, listed in :attr:`unreadable` and in ``unreadable_log``) instead of
             raising ``VideoReadError``; more than 100 in a row are an error. Defaults to

@@ -1,10 +1,21 @@
 """A synthetic action dataset whose classes differ only in temporal order.
 
-Every class comes with its time-reversed twin (left/right, up/down, clockwise/anticlockwise,
-growing/shrinking, appearing/disappearing), so no single frame, nor any orderless set of
+Every class comes with its time-reversed twin, so no single frame, nor any orderless set of
 frames, tells a class from its twin: a model must use the order of frames to exceed 50% on
-a pair. Videos are real mp4 files that decord reads; annotation lists follow mmaction2's
-``VideoDataset`` format (``relative/path.mp4 label`` per line).
+a pair. Two independent motion sets:
+
+* ``shapes`` (the default): one textured shape on a smooth textured background with static
+  distractors, moving left/right, up/down, rotating clockwise/anticlockwise, growing/
+  shrinking or appearing/disappearing, at constant speed;
+* ``dynamics`` (:mod:`.synthetic_dynamics`): bodies converging/diverging, orbiting
+  clockwise/anticlockwise, falling/rising, and the camera zooming in/out, with varied speed
+  profiles, striped backgrounds, sensor noise and drifting distractors.
+
+Videos are real mp4 files that decord reads; annotation lists follow mmaction2's
+``VideoDataset`` format (``relative/path.mp4 label`` per line). ``spec.json`` records the
+spec, the class names and the set's symmetries as label maps (``time_reversal``,
+``horizontal_flip``, ``vertical_flip``; ``null`` when the transform is no symmetry of the
+set), which label-changing augmentations read through the dataset's ``label_maps``.
 """
 import json
 import os
@@ -14,9 +25,18 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
+from . import synthetic_dynamics
+
 CLASSES = ('moving_left', 'moving_right', 'moving_up', 'moving_down', 'rotating_clockwise',
            'rotating_anticlockwise', 'growing', 'shrinking', 'appearing', 'disappearing')
+LABEL_MAPS = dict(
+    time_reversal={label: label ^ 1 for label in range(len(CLASSES))},
+    horizontal_flip={0: 1, 1: 0, 4: 5, 5: 4},
+    vertical_flip={2: 3, 3: 2, 4: 5, 5: 4})
 SPLITS = ('train', 'val', 'test')
+# bumped whenever the same spec and seed would render other frames: a folder written by an
+# older generator is then not "generated" any more (spec.json), and is written anew
+GENERATOR_VERSION = 2
 
 
 def reversed_class(label):
@@ -34,7 +54,9 @@ class SyntheticVideoSpec:
         height (int): Frame height in pixels.
         width (int): Frame width in pixels.
         fps (int): Frame rate written into the container.
-        num_distractors (tuple): Min and max number of static distractor shapes.
+        num_distractors (tuple): Min and max number of distractors (static shapes in
+            ``shapes``, drifting discs in ``dynamics``).
+        motion_set (str): ``'shapes'`` or ``'dynamics'`` (see the module's docstring).
     """
     videos_per_class: dict = None
     num_frames: int = 16
@@ -42,6 +64,7 @@ class SyntheticVideoSpec:
     width: int = 64
     fps: int = 8
     num_distractors: tuple = (1, 3)
+    motion_set: str = 'shapes'
 
     def __post_init__(self):
         if self.videos_per_class is None:
@@ -50,6 +73,17 @@ class SyntheticVideoSpec:
             raise ValueError(f'num_frames must be at least 4, got {self.num_frames}')
         if min(self.height, self.width) < 32:
             raise ValueError(f'height and width must be at least 32, got {self.height}x{self.width}')
+        if self.motion_set not in MOTION_SETS:
+            raise ValueError(f'unknown motion_set {self.motion_set!r}; allowed: '
+                             f'{sorted(MOTION_SETS)}')
+
+    @property
+    def classes(self):
+        return MOTION_SETS[self.motion_set][0]
+
+    @property
+    def label_maps(self):
+        return MOTION_SETS[self.motion_set][2]
 
 
 def _smooth_texture(rng, height, width, cells):
@@ -112,7 +146,16 @@ def _trajectory(rng, label, spec, sprite):
 
 
 def render_video(label, rng, spec):
-    """Render one clip of class ``label`` as uint8 frames ``(T, H, W, 3)`` (BGR)."""
+    """Render one clip of class ``label`` of ``spec.motion_set`` as uint8 frames
+    ``(T, H, W, 3)`` (BGR)."""
+    classes, render, _ = MOTION_SETS[spec.motion_set]
+    if not 0 <= label < len(classes):
+        raise ValueError(f'label {label} is outside [0, {len(classes) - 1}] of the '
+                         f'{spec.motion_set!r} motion set')
+    return render(label, rng, spec)
+
+
+def _render_shapes_video(label, rng, spec):
     h, w = spec.height, spec.width
     background = _smooth_texture(rng, h, w, int(rng.integers(2, 6)))
     background = 0.45 * background + 0.55 * rng.uniform(0, 255, size=3)
@@ -125,12 +168,20 @@ def render_video(label, rng, spec):
     # a bright stripe makes the orientation of symmetric shapes visible (rotation classes)
     texture[:, : sprite // 4] = rng.uniform(180, 255, size=3)
     mask = _shape_mask(rng, sprite)
+    trajectory = _trajectory(rng, label, spec, sprite)
+    # A fading shape is a light, brighter than whatever it covers. A shape of any colour
+    # would make the pair ambiguous once the temporal mean is subtracted (as every synthetic
+    # recipe does): fading in a shape of colour bg + d over [a, b] and fading out one of
+    # colour bg - d over the same window give the same centred clip.
+    glow = rng.uniform(70, 120) if label // 2 == 4 else None
     frames = np.empty((spec.num_frames, h, w, 3), np.uint8)
     c = (sprite - 1) / 2.0
-    for i, (cx, cy, ang, sc, al) in enumerate(zip(*_trajectory(rng, label, spec, sprite))):
+    for i, (cx, cy, ang, sc, al) in enumerate(zip(*trajectory)):
         m = cv2.getRotationMatrix2D((c, c), float(ang), float(sc))
         m[:, 2] += (cx - c, cy - c)
         obj = cv2.warpAffine(texture, m, (w, h), flags=cv2.INTER_LINEAR)
+        if glow is not None:
+            obj = background + glow * (0.5 + obj / 510)
         cover = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_LINEAR)[..., None] * al
         frames[i] = (background * (1 - cover) + obj * cover).clip(0, 255).astype(np.uint8)
     return frames
@@ -155,7 +206,8 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
         out_dir/label_map.txt                 class names, one per line, in label order
         out_dir/{train,val,test}_list.txt     "videos/<split>/<name>.mp4 <label>" per line
         out_dir/videos/<split>/*.mp4
-        out_dir/spec.json                     the spec and seed that made it (written last)
+        out_dir/spec.json                     the spec, seed, classes and label maps
+                                              (written last)
 
     Every split holds the same number of videos per class. The same ``seed`` and ``spec``
     give the same frames and lists.
@@ -167,13 +219,14 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
     unknown = set(spec.videos_per_class) - set(SPLITS)
     if unknown:
         raise ValueError(f'unknown splits {sorted(unknown)}; allowed: {SPLITS}')
+    classes = spec.classes
     jobs = []
     for split_index, split in enumerate(SPLITS):
-        for i in range(spec.videos_per_class.get(split, 0) * len(CLASSES)):
-            jobs.append((split_index, split, i, i % len(CLASSES)))
+        for i in range(spec.videos_per_class.get(split, 0) * len(classes)):
+            jobs.append((split_index, split, i, i % len(classes)))
     os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write('\n'.join(CLASSES) + '\n')
+        f.write('\n'.join(classes) + '\n')
     iterator = jobs
     if progress:
         from tqdm import tqdm
@@ -181,7 +234,7 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
     lists = {split: [] for split in SPLITS if spec.videos_per_class.get(split, 0)}
     for split_index, split, i, label in iterator:
         rng = np.random.default_rng([seed, split_index, i])
-        rel = f'videos/{split}/{split}_{i:05d}_{CLASSES[label]}.mp4'
+        rel = f'videos/{split}/{split}_{i:05d}_{classes[label]}.mp4'
         os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
         write_mp4(osp.join(out_dir, rel), render_video(label, rng, spec), spec.fps)
         lists[split].append((rel, label))
@@ -194,8 +247,9 @@ def make_synthetic_videos(out_dir, spec=None, seed=0, progress=True):
 
 
 def _spec_record(spec, seed):
-    """The spec and seed as they read back from ``spec.json``."""
-    return json.loads(json.dumps(dict(spec=asdict(spec), seed=seed)))
+    """The spec, seed, classes and label maps as they read back from ``spec.json``."""
+    return json.loads(json.dumps(dict(spec=asdict(spec), seed=seed, generator=GENERATOR_VERSION,
+                                      classes=spec.classes, label_maps=spec.label_maps)))
 
 
 def is_generated(out_dir, spec=None, seed=0):
@@ -205,3 +259,10 @@ def is_generated(out_dir, spec=None, seed=0):
         return False
     with open(path) as f:
         return json.load(f) == _spec_record(spec or SyntheticVideoSpec(), seed)
+
+
+# name -> (class names, renderer, label maps)
+MOTION_SETS = dict(
+    shapes=(CLASSES, _render_shapes_video, LABEL_MAPS),
+    dynamics=(synthetic_dynamics.CLASSES, synthetic_dynamics.render_dynamics_video,
+              synthetic_dynamics.LABEL_MAPS))

@@ -1,7 +1,10 @@
 """Video data transforms (registered into mmaction2's TRANSFORMS)."""
 import numpy as np
+from mmaction.datasets.transforms import Flip
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
+
+from .label_maps import apply_label_map, sample_label_map
 
 
 def _per_clip(array, results, transform):
@@ -23,11 +26,14 @@ class ReverseFrameOrder(BaseTransform):
 
     Args:
         prob (float): Probability of reversing a sample. Defaults to 1.
-        label_map (dict, optional): Label of a reversed sample, e.g. the time-reversed twin
-            (``{0: 1, 1: 0, ...}``); labels not in it are kept. Defaults to None.
+        label_map (dict | str, optional): Label of a reversed sample, e.g. the time-reversed
+            twin (``{0: 1, 1: 0, ...}``; labels not in it are kept), or the name of one of
+            the dataset's label maps (``'time_reversal'``, see
+            :mod:`mmvideomlp.datasets.label_maps`): a dataset that maps it to null is never
+            reversed. Defaults to None.
 
-    Required keys: ``frame_inds``, ``clip_len``. Modified keys: ``frame_inds`` (and
-    ``label`` with ``label_map``).
+    Required keys: ``frame_inds``, ``clip_len`` (and ``label_maps`` when ``label_map`` is a
+    name). Modified keys: ``frame_inds`` (and ``label`` with ``label_map``).
     """
 
     def __init__(self, prob=1.0, label_map=None):
@@ -39,11 +45,43 @@ class ReverseFrameOrder(BaseTransform):
     def transform(self, results):
         if self.prob < 1 and np.random.rand() >= self.prob:
             return results
+        label_map, applies = sample_label_map(self.label_map, results, 'ReverseFrameOrder')
+        if not applies:
+            return results
         clips = _per_clip(np.asarray(results['frame_inds']).reshape(-1), results,
                           'ReverseFrameOrder')
         results['frame_inds'] = clips[:, ::-1].reshape(-1).copy()
-        if self.label_map is not None and 'label' in results:
-            results['label'] = self.label_map.get(results['label'], results['label'])
+        apply_label_map(label_map, results)
+        return results
+
+
+@TRANSFORMS.register_module()
+class LabelMappedFlip(Flip):
+    """mmaction2's ``Flip`` relabelled by one of the dataset's label maps.
+
+    Args:
+        label_map (str): Name of the dataset's map for this flip (``'horizontal_flip'``,
+            ``'vertical_flip'``; see :mod:`mmvideomlp.datasets.label_maps`). A dataset that
+            maps it to null (the flip is no symmetry of it) is never flipped.
+        **kwargs: ``Flip``'s arguments (``flip_ratio``, ``direction``...) but
+            ``flip_label_map``.
+    """
+
+    def __init__(self, label_map, **kwargs):
+        if 'flip_label_map' in kwargs:
+            raise ValueError('LabelMappedFlip: the label map comes from the dataset '
+                             '(label_map=<name>); use Flip for a fixed flip_label_map')
+        super().__init__(**kwargs)
+        self.label_map = label_map
+
+    def transform(self, results):
+        label_map, applies = sample_label_map(self.label_map, results, 'LabelMappedFlip')
+        if not applies:
+            results.update(flip=False, flip_direction=self.direction)
+            return results
+        results = super().transform(results)
+        if results['flip']:
+            apply_label_map(label_map, results)
         return results
 
 
