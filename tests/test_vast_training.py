@@ -29,7 +29,7 @@ def small_options(cfg):
             options += dict(Resize=[f'{prefix}.scale=(-1,32)'], RandomCrop=[f'{prefix}.size=32'],
                             CenterCrop=[f'{prefix}.crop_size=32'],
                             ReverseFrameOrder=[f'{prefix}.prob=0'],
-                            Flip=[f'{prefix}.flip_ratio=0']).get(step.type, [])
+                            LabelMappedFlip=[f'{prefix}.flip_ratio=0']).get(step.type, [])
     return options
 
 
@@ -58,6 +58,7 @@ def image_start_config(repo_root, path):
         cfg[key].dataset.pipeline = [step for step in cfg[key].dataset.pipeline
                                      if step.type != 'SubtractTemporalMean']
     cfg.model.data_preprocessor.update(mean=[127.5] * 3, std=[60.] * 3)
+    cfg.model.backbone.patch_kernel_size = None  # AST's 4x4 patches, not the recipe's 7x7
     cfg.dump(path)
     return cfg
 
