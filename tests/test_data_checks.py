@@ -18,7 +18,7 @@ from mmvideomlp.datasets import (ClipTooShortError, SyntheticVideoSpec, VideoRea
                                  make_synthetic_videos)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG = osp.join(REPO, 'configs', 'vast_synthetic.py')  # 8 frames, interval 2
+CONFIG = osp.join(REPO, 'configs', 'vast_synthetic.py')  # 8 frames of 32x32, interval 2
 
 
 @pytest.fixture(scope='module')
@@ -83,7 +83,7 @@ def _short_names(root):
 def test_unreadable_video_names_file_and_index(bad_videos, tmp_path, name):
     ann = _write_list(tmp_path / 'list.txt', _rows(bad_videos) + [f'{name} 3'])
     dataset = _dataset(ann, bad_videos)
-    assert dataset[0]['inputs'].shape == (1, 3, 8, 56, 56)
+    assert dataset[0]['inputs'].shape == (1, 3, 8, 32, 32)
     with pytest.raises(VideoReadError) as err:
         dataset[4]
     message = str(err.value)
@@ -99,7 +99,7 @@ def test_skip_unreadable_resamples_and_records(bad_videos, tmp_path):
     dataset.unreadable_log = str(tmp_path / 'log.txt')
     for _ in range(3):  # the same file is logged once
         item = dataset[4]
-        assert item['inputs'].shape == (1, 3, 8, 56, 56)
+        assert item['inputs'].shape == (1, 3, 8, 32, 32)
         dataset[5]
     assert sorted(dataset.unreadable) == [osp.join(bad_videos, n)
                                           for n in ('text.mp4', 'truncated.mp4')]
@@ -184,7 +184,7 @@ def test_short_video_loop_and_pad_warn_with_the_file(bad_videos, tmp_path, polic
     with _warnings() as log:
         for _ in range(2):
             item = dataset[0]
-    assert item['inputs'].shape == (1, 3, 8, 56, 56)
+    assert item['inputs'].shape == (1, 3, 8, 32, 32)
     inputs = item['inputs'][0].float()
     repeats = [torch.equal(inputs[:, t], inputs[:, t - 3]) for t in (3, 4, 5)] if \
         policy == 'loop' else [torch.equal(inputs[:, t], inputs[:, 2]) for t in (3, 4, 5, 6, 7)]
@@ -243,7 +243,7 @@ def test_label_out_of_range_found_at_run_start(bad_videos, tmp_path, split):
     for key in ('train', 'val', 'test'):
         loader = cfg[f'{key}_dataloader']
         loader.dataset.update(ann_file=str(lists / f'{key}_list.txt'),
-                              data_prefix=dict(video=bad_videos))
+                              data_prefix=dict(video=bad_videos), label_maps=None)
         loader.update(num_workers=0, persistent_workers=False)
     cfg.train_cfg.max_epochs = 1
     runner = _runner(cfg, tmp_path)
