@@ -65,8 +65,8 @@ class DecodedVideo:
 @TRANSFORMS.register_module()
 class CachedDecordInit(DecordInit):
     """``DecordInit`` that decodes every frame of a video on first use and keeps them in
-    this process, up to ``max_cache_mb`` of frames (videos beyond it are read from the
-    file each time, as by ``DecordInit``).
+    this process, up to ``max_cache_mb`` of frames (videos that do not fit are read from
+    the file each time, as by ``DecordInit``).
 
     Use it for datasets whose decoded frames fit in memory once per data-loader worker
     (e.g. the synthetic dataset: 126 MB for 850 clips of 16x64x64). Follow it with the
@@ -88,21 +88,22 @@ class CachedDecordInit(DecordInit):
         self.max_cache_bytes = int(max_cache_mb * 2**20)
 
     def transform(self, results):
-        filename = results['filename']
-        video = _CACHE.get(filename)
-        if video is None:
-            results = super().transform(results)
-            reader = results['video_reader']
-            if _CACHE_BYTES[0] >= self.max_cache_bytes:
-                return results
-            frames = reader.get_batch(list(range(len(reader)))).asnumpy()
-            video = DecodedVideo(frames, results['avg_fps'])
-            if _CACHE_BYTES[0] + frames.nbytes <= self.max_cache_bytes:
-                _CACHE[filename] = video
-                _CACHE_BYTES[0] += frames.nbytes
+        video = _CACHE.get(results['filename'])
+        if video is not None:
+            results.update(video_reader=video, total_frames=len(video),
+                           avg_fps=video.get_avg_fps())
+            return results
+        results = super().transform(results)
+        reader = results['video_reader']
+        # one decoded frame tells the size of the whole video; one that does not fit in
+        # what is left of the budget is read from the file, as by DecordInit
+        if _CACHE_BYTES[0] + len(reader) * reader[0].asnumpy().nbytes > self.max_cache_bytes:
+            return results
+        video = DecodedVideo(reader.get_batch(list(range(len(reader)))).asnumpy(),
+                             results['avg_fps'])
+        _CACHE[results['filename']] = video
+        _CACHE_BYTES[0] += video.frames.nbytes
         results['video_reader'] = video
-        results['total_frames'] = len(video)
-        results['avg_fps'] = video.get_avg_fps()
         return results
 
     def __repr__(self):

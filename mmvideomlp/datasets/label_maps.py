@@ -53,8 +53,8 @@ def check_label_maps(label_maps, num_classes, source):
     """Raise if a map of ``label_maps`` sends a label to or from outside
     ``[0, num_classes)``."""
     for name, mapping in label_maps.items():
-        for label in (mapping or {}).items():
-            for value in label:
+        for pair in (mapping or {}).items():
+            for value in pair:
                 if not 0 <= value < num_classes:
                     raise ValueError(f'{source}: label map {name!r} has label {value}, '
                                      f'outside [0, {num_classes - 1}]')

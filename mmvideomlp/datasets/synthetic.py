@@ -21,6 +21,7 @@ import json
 import os
 import os.path as osp
 from dataclasses import asdict, dataclass
+from typing import Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -79,11 +80,11 @@ class SyntheticVideoSpec:
 
     @property
     def classes(self):
-        return MOTION_SETS[self.motion_set][0]
+        return MOTION_SETS[self.motion_set].classes
 
     @property
     def label_maps(self):
-        return MOTION_SETS[self.motion_set][2]
+        return MOTION_SETS[self.motion_set].label_maps
 
 
 def _smooth_texture(rng, height, width, cells):
@@ -148,11 +149,11 @@ def _trajectory(rng, label, spec, sprite):
 def render_video(label, rng, spec):
     """Render one clip of class ``label`` of ``spec.motion_set`` as uint8 frames
     ``(T, H, W, 3)`` (BGR)."""
-    classes, render, _ = MOTION_SETS[spec.motion_set]
-    if not 0 <= label < len(classes):
-        raise ValueError(f'label {label} is outside [0, {len(classes) - 1}] of the '
+    motion_set = MOTION_SETS[spec.motion_set]
+    if not 0 <= label < len(motion_set.classes):
+        raise ValueError(f'label {label} is outside [0, {len(motion_set.classes) - 1}] of the '
                          f'{spec.motion_set!r} motion set')
-    return render(label, rng, spec)
+    return motion_set.render(label, rng, spec)
 
 
 def _render_shapes_video(label, rng, spec):
@@ -261,8 +262,13 @@ def is_generated(out_dir, spec=None, seed=0):
         return json.load(f) == _spec_record(spec or SyntheticVideoSpec(), seed)
 
 
-# name -> (class names, renderer, label maps)
+class MotionSet(NamedTuple):
+    classes: tuple
+    render: Callable  # (label, rng, spec) -> uint8 frames (T, H, W, 3)
+    label_maps: dict
+
+
 MOTION_SETS = dict(
-    shapes=(CLASSES, _render_shapes_video, LABEL_MAPS),
-    dynamics=(synthetic_dynamics.CLASSES, synthetic_dynamics.render_dynamics_video,
-              synthetic_dynamics.LABEL_MAPS))
+    shapes=MotionSet(CLASSES, _render_shapes_video, LABEL_MAPS),
+    dynamics=MotionSet(synthetic_dynamics.CLASSES, synthetic_dynamics.render_dynamics_video,
+                       synthetic_dynamics.LABEL_MAPS))

@@ -35,9 +35,8 @@ def scores_and_labels(path):
     return scores, labels
 
 
-def order_figures(forward, backward, twin_of, only=None):
-    """The figures described above; ``twin_of`` maps a label to its time-reversed twin;
-    ``only``: the labels to count (default: all)."""
+def load_dumps(forward, backward, twin_of):
+    """Scores in order and reversed, labels and twin labels of the two dumps."""
     scores, labels = scores_and_labels(forward)
     scores_rev, labels_rev = scores_and_labels(backward)
     if not np.array_equal(labels, labels_rev):
@@ -45,10 +44,11 @@ def order_figures(forward, backward, twin_of, only=None):
     missing = sorted(set(labels.tolist()) - set(twin_of))
     if missing:
         raise ValueError(f'labels {missing} have no time-reversed twin in the label map')
-    if only is not None:
-        keep = np.isin(labels, list(only))
-        scores, labels, scores_rev = scores[keep], labels[keep], scores_rev[keep]
-    twins = np.array([twin_of[label] for label in labels])
+    return scores, scores_rev, labels, np.array([twin_of[label] for label in labels])
+
+
+def order_figures(scores, scores_rev, labels, twins):
+    """The figures described above, for the clips given."""
     rows = np.arange(len(labels))
     pred, pred_rev = scores.argmax(1), scores_rev.argmax(1)
     top1, top1_rev = float((pred == labels).mean()), float((pred_rev == twins).mean())
@@ -73,15 +73,16 @@ def main():
     twin_of = load_label_maps(args.label_maps).get('time_reversal')
     if not twin_of:
         raise ValueError(f'{args.label_maps} has no time_reversal label map')
-    for name, value in order_figures(args.forward, args.backward, twin_of).items():
+    dumps = load_dumps(args.forward, args.backward, twin_of)
+    for name, value in order_figures(*dumps).items():
         print(f'{name}: {value:.3f}')
     if args.per_pair:
         with open(args.label_maps) as f:
             classes = json.load(f).get('classes') or [str(k) for k in sorted(twin_of)]
         for label in sorted(twin_of):
             if label < twin_of[label]:
-                figures = order_figures(args.forward, args.backward, twin_of,
-                                        only=(label, twin_of[label]))
+                pair = np.isin(dumps[2], (label, twin_of[label]))
+                figures = order_figures(*(array[pair] for array in dumps))
                 print(f'{classes[label]}/{classes[twin_of[label]]}: ' + ', '.join(
                     f'{k} {figures[k]:.2f}' for k in ('top1', 'pair_in_order',
                                                        'pair_reversed')))

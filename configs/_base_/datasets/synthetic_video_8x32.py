@@ -7,9 +7,11 @@
 # from scratch within minutes is mostly how many steps it gets (docs/synthetic_dataset.md).
 _base_ = ['./synthetic_video_symmetries.py']
 
+num_frames, short_side, crop_size = 8, 36, 32
 geometry = dict(
-    CheckedSampleFrames=dict(clip_len=8, frame_interval=2), Resize=dict(scale=(-1, 36)),
-    RandomCrop=dict(size=32), CenterCrop=dict(crop_size=32))
+    CheckedSampleFrames=dict(clip_len=num_frames, frame_interval=2),
+    Resize=dict(scale=(-1, short_side)), RandomCrop=dict(size=crop_size),
+    CenterCrop=dict(crop_size=crop_size))
 train_pipeline = [dict(step, **geometry.get(step['type'], {})) for step in _base_.train_pipeline]
 test_pipeline = [dict(step, **geometry.get(step['type'], {})) for step in _base_.test_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
