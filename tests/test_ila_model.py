@@ -78,9 +78,11 @@ def test_finetune_switch_and_optimiser_groups():
     model = build(head='linear', freeze_clip=False)
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     names = {id(p): n for n, p in model.named_parameters()}
-    groups = {names[id(g['params'][0])]: (g['lr'], g['weight_decay'])
-              for g in wrapper.optimizer.param_groups}
+    param_groups = wrapper.optimizer.param_groups
+    groups = {names[id(p)]: (g['lr'], g['weight_decay']) for g in param_groups for p in g['params']}
     assert len(groups) == sum(p.requires_grad for p in model.parameters())
+    # parameters with equal options share one group
+    assert len(param_groups) == len(set(groups.values()))
     lr = lambda n: groups[n][0]  # noqa: E731
     wd = lambda n: groups[n][1]  # noqa: E731
     b = 'backbone.transformer.resblocks.0.'

@@ -6,7 +6,8 @@ from .amp import (CPUAmpOptimWrapper, apply_fp32_head_losses, bf16_or_fp32, chec
 from .checkpoint import (CheckpointMismatchError, UnreadableCheckpointError,
                          load_state_dict_checked)
 from .hooks import BF16InferenceHook, CpuGemmHook, DataCheckHook, ILAJitterHook
-from .optimizers import ILAOptimWrapperConstructor
+from .optimizers import (ILAOptimWrapperConstructor, MergedGroupsOptimWrapperConstructor,
+                         merge_param_groups)
 from .randomness import ExactResumeHook, SeededPipeline
 from .runner import CheckedRunner
 from .strategies import (ShardedClipOptimWrapper, video_block_checkpoint_fn,
@@ -16,6 +17,7 @@ __all__ = ['CPUAmpOptimWrapper', 'apply_fp32_head_losses', 'bf16_or_fp32', 'chec
            'cpu_bf16_supported', 'BF16InferenceHook',
            'CheckpointMismatchError', 'UnreadableCheckpointError', 'load_state_dict_checked',
            'CpuGemmHook', 'DataCheckHook', 'ILAJitterHook', 'ILAOptimWrapperConstructor',
+           'MergedGroupsOptimWrapperConstructor', 'merge_param_groups',
            'ExactResumeHook', 'SeededPipeline', 'CheckedRunner', 'ShardedClipOptimWrapper',
            'video_block_checkpoint_fn', 'video_block_wrap_policy']
 

@@ -12,7 +12,9 @@ build it unless a config names another ``runner_type``. Config keys it reads:
 """
 import re
 from collections import OrderedDict
+from functools import cached_property
 
+from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
@@ -23,11 +25,25 @@ from .checkpoint import (UnreadableCheckpointError, describe_model, load_state_d
 from .randomness import ExactResumeHook
 
 
+class _ConfigWithFixedText(Config):
+    """A run's config, formatted once: mmengine formats the whole config with yapf for every
+    checkpoint it saves (about 0.35 s each, a tenth of an epoch of the synthetic recipes)."""
+
+    @cached_property
+    def pretty_text(self):
+        return super().pretty_text
+
+
 @RUNNERS.register_module()
 class CheckedRunner(Runner):
     """:class:`mmengine.runner.Runner` with checked checkpoint loading, a clear stop when
-    there is nothing to resume, fallback past unreadable checkpoints when auto-resuming, and
-    :class:`ExactResumeHook` registered."""
+    there is nothing to resume, fallback past unreadable checkpoints when auto-resuming,
+    :class:`ExactResumeHook` registered, and the config text formatted once per run."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if type(self.cfg) is Config:
+            object.__setattr__(self.cfg, '__class__', _ConfigWithFixedText)
 
     def register_hooks(self, default_hooks=None, custom_hooks=None):
         super().register_hooks(default_hooks, custom_hooks)

@@ -6,14 +6,16 @@ embeddings within each group. mmengine's default constructor ignores its bias/no
 rules for parameters matched by ``custom_keys``; this constructor applies ``custom_keys``
 first and then the no-decay rule to every parameter.
 """
-from mmengine.optim import DefaultOptimWrapperConstructor
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS
+
+from .merged_groups import MergedGroupsOptimWrapperConstructor
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class ILAOptimWrapperConstructor(DefaultOptimWrapperConstructor):
+class ILAOptimWrapperConstructor(MergedGroupsOptimWrapperConstructor):
     """``paramwise_cfg.custom_keys`` for lr/decay per group, then zero weight decay for
-    1-D parameters, ``*.bias`` and names containing any of ``no_decay_keys``.
+    1-D parameters, ``*.bias`` and names containing any of ``no_decay_keys``; equal groups
+    merged afterwards.
 
     Extra ``paramwise_cfg`` key:
         no_decay_keys (tuple[str]): Defaults to ``('positional_embedding', )``.
