@@ -3,6 +3,7 @@ import hashlib
 import os.path as osp
 from collections import Counter
 
+import cv2
 import decord
 import numpy as np
 import pytest
@@ -66,12 +67,17 @@ def test_twin_class_is_the_same_motion_played_backwards(label):
         np.testing.assert_allclose(np.diff(a[::-1]), np.diff(b), atol=1e-9, err_msg=name)
         moving += np.ptp(a) > 1e-3
     assert moving == 1  # exactly one parameter carries the class's motion
-    frames = render_video(label, np.random.default_rng(1), spec).astype(np.float32)
-    assert np.abs(frames[0] - frames[-1]).mean() > 1.0
+    # compared blurred: the sensor noise of each frame is drawn in the order of rendering
+    frames = _blurred(render_video(label, np.random.default_rng(1), spec))
+    assert np.abs(frames[0] - frames[-1]).mean() > 1.5
     if CLASSES[label].startswith('rotating'):
         return  # the twin turns the other way from the same start angle
-    twin_frames = render_video(twin, np.random.default_rng(1), spec).astype(np.float32)
-    np.testing.assert_allclose(twin_frames, frames[::-1], atol=0)
+    twin_frames = _blurred(render_video(twin, np.random.default_rng(1), spec))
+    np.testing.assert_allclose(twin_frames, frames[::-1], atol=10)  # motion errors: tens
+
+
+def _blurred(frames):
+    return np.stack([cv2.GaussianBlur(f.astype(np.float32), (0, 0), 2) for f in frames])
 
 
 def test_invalid_spec_is_rejected(tmp_path):
@@ -134,3 +140,22 @@ def test_motion_sets_write_their_classes_and_symmetries(tmp_path):
         SyntheticVideoSpec(motion_set='birds')
     with pytest.raises(ValueError, match="label 8 is outside \\[0, 7\\] of the 'dynamics'"):
         render_video(8, np.random.default_rng(0), spec)
+
+
+@pytest.mark.parametrize('motion_set', ['shapes', 'dynamics'])
+def test_static_regions_are_rarely_exactly_constant_after_mp4_coding(tmp_path, motion_set):
+    """Sensor noise keeps the temporal-mean-subtracted clips off exact zeros: with generator
+    version 2, 42% of the values of a shapes clip were zero, and a zero patch embedding hits
+    LayerNorm's eps (first gradients of ~1e9). mp4 coding still flattens the noise of a few
+    blocks of the faintest clips (about 0.1% of the 4x4 patches of the shapes set)."""
+    spec = SyntheticVideoSpec(videos_per_class=dict(train=1), motion_set=motion_set)
+    lists = make_synthetic_videos(str(tmp_path), spec, seed=0, progress=False)
+    zeros, static = [], []
+    for rel, _ in lists['train']:
+        clip = decord.VideoReader(str(tmp_path / rel)).get_batch(range(16)).asnumpy()
+        centred = clip.astype(np.float32) - clip.astype(np.float32).mean(0)
+        zeros.append((centred == 0).mean())
+        # a 4x4 patch that never changes over the clip
+        static.append((np.abs(centred).reshape(16, 16, 4, 16, 4, 3).sum((0, 2, 4, 5)) == 0).mean())
+    assert np.mean(zeros) < 0.05, f'{np.mean(zeros):.1%} of the centred values are zero'
+    assert np.mean(static) < 0.01, f'{np.mean(static):.2%} of the 4x4 patches are static'

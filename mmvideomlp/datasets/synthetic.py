@@ -6,7 +6,7 @@ a pair. Two independent motion sets:
 
 * ``shapes`` (the default): one textured shape on a smooth textured background with static
   distractors, moving left/right, up/down, rotating clockwise/anticlockwise, growing/
-  shrinking or appearing/disappearing, at constant speed;
+  shrinking or appearing/disappearing, at constant speed, with sensor noise;
 * ``dynamics`` (:mod:`.synthetic_dynamics`): bodies converging/diverging, orbiting
   clockwise/anticlockwise, falling/rising, and the camera zooming in/out, with varied speed
   profiles, striped backgrounds, sensor noise and drifting distractors.
@@ -37,7 +37,7 @@ LABEL_MAPS = dict(
 SPLITS = ('train', 'val', 'test')
 # bumped whenever the same spec and seed would render other frames: a folder written by an
 # older generator is then not "generated" any more (spec.json), and is written anew
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 def reversed_class(label):
@@ -175,6 +175,11 @@ def _render_shapes_video(label, rng, spec):
     # recipe does): fading in a shape of colour bg + d over [a, b] and fading out one of
     # colour bg - d over the same window give the same centred clip.
     glow = rng.uniform(70, 120) if label // 2 == 4 else None
+    # Sensor noise, as in any camera. Without it the static background of a clip is exactly
+    # zero once its temporal mean is subtracted, and so are the patch embeddings there:
+    # LayerNorm then divides by sqrt(eps) (~300x) at every norm of the residual stream, and
+    # the first gradients reach ~1e9, which stalled or derailed training from scratch.
+    noise = rng.uniform(2, 6)
     frames = np.empty((spec.num_frames, h, w, 3), np.uint8)
     c = (sprite - 1) / 2.0
     for i, (cx, cy, ang, sc, al) in enumerate(zip(*trajectory)):
@@ -184,7 +189,8 @@ def _render_shapes_video(label, rng, spec):
         if glow is not None:
             obj = background + glow * (0.5 + obj / 510)
         cover = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_LINEAR)[..., None] * al
-        frames[i] = (background * (1 - cover) + obj * cover).clip(0, 255).astype(np.uint8)
+        frame = background * (1 - cover) + obj * cover + rng.normal(0, noise, size=(h, w, 3))
+        frames[i] = frame.clip(0, 255).astype(np.uint8)
     return frames
 
 
