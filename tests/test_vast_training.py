@@ -66,7 +66,7 @@ def image_start_config(repo_root, path):
 def test_vast_trains_from_ast_weights(synthetic_videos, repo_root, tmp_path):
     """The image-to-video path through tools/train.py: every AST tensor loads (the 2-D patch
     kernel inflated into the config's 3-tap one) and the loss falls. Whether VAST learns
-    the order of frames is checked on held-out clips in test_vast_from_scratch.py."""
+    the order of frames is checked on held-out clips in test_temporal_order_from_scratch.py."""
     work = str(tmp_path / 'work')
     ckpt = str(tmp_path / 'ast.pth')
     config = str(tmp_path / 'vast_from_ast.py')
