@@ -15,7 +15,9 @@
 #   * overlapping 3x7x7 patches at stride 4 (every token sees the frames beside its own and
 #     the edges of its neighbours);
 #   * enough steps: it learns one motion family after another, so the budget goes into
-#     epochs of small clips (90 epochs, under 5 minutes on 2 CPU cores).
+#     epochs of small clips (90 epochs, under 4 minutes on 2 CPU cores).
+# The clips must not be exactly zero where nothing moves (the dataset's sensor noise): a zero
+# token meets LayerNorm's eps and the first gradients reach ~1e9 (docs/vast.md).
 # The head and data preprocessor are VAST-T's (vast_tiny.py), on the centred frames.
 _base_ = [
     '_base_/models/vast_tiny.py', '_base_/video_runtime.py',
