@@ -215,3 +215,45 @@ def test_window_mix_equals_the_einsum_forward_and_backward(shape):
     for a, b in zip(torch.autograd.grad(ours, (weight, u), grad),
                     torch.autograd.grad(reference, (weight, u), grad)):
         assert torch.allclose(a, b, atol=1e-12)
+
+
+@pytest.mark.parametrize('make', [
+    lambda: RelativePositionMixing((2, 3, 3), 4, table_init_std=0.02),
+    lambda: QuadraticPositionMixing(3, 4, init_std=0.1),
+])
+def test_inference_reuses_the_mixing_matrix_until_a_weight_changes(make):
+    """In eval mode without autograd the generated matrix is kept between calls: the same
+    output, and a new one after an in-place update, a load, a dtype change or training."""
+    torch.manual_seed(0)
+    mixing = make().eval()
+    mixing.init_weights()
+    x = torch.randn(2, 2, 5, 5, 8)  # padded windows (and a masked softmax for GQPE)
+
+    def fresh(module, inputs):
+        with torch.enable_grad():
+            return module(inputs).detach()
+
+    with torch.inference_mode():
+        first = mixing(x)
+        assert mixing._operand_cache, 'nothing cached in inference'
+        assert torch.equal(mixing(x), first)
+    assert torch.equal(first, fresh(mixing, x))
+    with torch.no_grad():
+        for p in mixing.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+        assert torch.equal(mixing(x), fresh(mixing, x)), 'in-place update not seen'
+    other = make()
+    other.load_state_dict(mixing.state_dict())
+    with torch.no_grad():
+        for p in other.parameters():
+            p.mul_(2)
+        cached = mixing(x)
+        mixing.load_state_dict(other.state_dict())
+        assert not torch.equal(mixing(x), cached)
+        assert torch.equal(mixing(x), fresh(mixing, x)), 'loaded weights not seen'
+        assert mixing.double()(x.double()).dtype == torch.float64
+    mixing.train()
+    assert not mixing._operand_cache
+    with torch.enable_grad():
+        mixing(x.double()).sum().backward()  # training: regathered with autograd
+    assert all(p.grad is not None for p in mixing.parameters())

@@ -140,6 +140,7 @@ class PositionalMixing(nn.Module):
         self.name = name
         self.num_tokens = math.prod(self.window_size)
         self.token_bias = nn.Parameter(torch.zeros(self.num_tokens))
+        self._operand_cache = {}
 
     def init_weights(self):
         """The token bias starts at zero (official)."""
@@ -169,6 +170,54 @@ class PositionalMixing(nn.Module):
             return self.token_bias
         return self.token_bias[self._sub_tokens(window, self.token_bias.device)]
 
+    def _operands(self, window, sizes, padded_sizes, dtype):
+        """The mixing matrix ``(wt, wh, ww, wt, wh, ww, g)`` in ``dtype``, the normaliser of
+        softmax windows holding padded tokens (or None) and the token bias, in ``dtype``."""
+        (T, H, W), (Tp, Hp, Wp) = sizes, padded_sizes
+        wt, wh, ww = window
+        weight = self.mixing_weights(window).view(wt, wh, ww, wt, wh, ww, self.groups)
+        norm = None
+        if self.normalized and padded_sizes != sizes:
+            # softmax restricted to the real tokens of each window: padded u is zero, so
+            # only the normaliser needs the mask.
+            weight = (weight - weight.amax(dim=(3, 4, 5), keepdim=True)).exp()
+            valid = weight.new_zeros(Tp, Hp, Wp)
+            valid[:T, :H, :W] = 1
+            valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
+            norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
+            norm = norm.to(dtype)
+        elif self.normalized:
+            weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
+        # in the input's dtype: under autocast the weights are fp32, the input bf16; the
+        # bias in the product's dtype, which an fp32 bias would promote
+        bias = self.token_bias_for(window).to(dtype).view(wt, 1, wh, 1, ww, 1, 1)
+        return weight.to(dtype), norm, bias
+
+    def _cached_operands(self, *key):
+        """:meth:`_operands`, kept between calls in eval mode without autograd.
+
+        They depend on the parameters only, so inference regathers them only when a
+        parameter changed: in place (its version counter), replaced (its storage), loaded,
+        or moved (both clear the cache, as does switching to training).
+        """
+        if self.training or torch.is_grad_enabled():
+            self._operand_cache.clear()
+            return self._operands(*key)
+        stamp = tuple((p.data_ptr(), p._version) for p in self.parameters(recurse=False))
+        hit = self._operand_cache.get(key)
+        if hit is None or hit[0] != stamp:
+            self._operand_cache.clear()  # one input size at a time
+            hit = self._operand_cache[key] = (stamp, self._operands(*key))
+        return hit[1]
+
+    def train(self, mode=True):
+        self._operand_cache.clear()
+        return super().train(mode)
+
+    def _apply(self, fn, *args, **kwargs):
+        self._operand_cache.clear()
+        return super()._apply(fn, *args, **kwargs)
+
     def forward(self, u):
         N, T, H, W, C = u.shape
         g = self.groups
@@ -182,25 +231,11 @@ class PositionalMixing(nn.Module):
         wt, wh, ww = window
         # (n, windows along t/h/w interleaved with in-window positions, v, s): c = v*g + s
         u = u.view(N, Tp // wt, wt, Hp // wh, wh, Wp // ww, ww, C // g, g)
-        weight = self.mixing_weights(window).view(wt, wh, ww, wt, wh, ww, g)
-        norm = None
-        if self.normalized and any(pad):
-            # softmax restricted to the real tokens of each window: padded u is zero, so
-            # only the normaliser needs the mask.
-            weight = (weight - weight.amax(dim=(3, 4, 5), keepdim=True)).exp()
-            valid = u.new_zeros(Tp, Hp, Wp)
-            valid[:T, :H, :W] = 1
-            valid = valid.view(Tp // wt, wt, Hp // wh, wh, Wp // ww, ww)
-            norm = torch.einsum('abcdefs,idjekf->iajbkcs', weight, valid).unsqueeze(-2)
-        elif self.normalized:
-            weight = weight.flatten(3, 5).softmax(dim=3).view_as(weight)
-        # in the input's dtype: under autocast the weights are fp32, the input bf16
-        out = window_mix(weight.to(u.dtype), u)
+        weight, norm, bias = self._cached_operands(window, (T, H, W), (Tp, Hp, Wp), u.dtype)
+        out = window_mix(weight, u)
         if norm is not None:
-            out = out / norm.to(u.dtype)
-        # in the product's dtype: under autocast an fp32 bias would promote the result
-        bias = self.token_bias_for(window).to(out.dtype)
-        out = out + bias.view(wt, 1, wh, 1, ww, 1, 1)
+            out = out / norm
+        out = out + bias.to(out.dtype)
         out = out.reshape(N, Tp, Hp, Wp, C)
         if any(pad):
             out = out[:, :T, :H, :W]
@@ -252,6 +287,7 @@ class PositionalMixing(nn.Module):
                     name, state_dict[key], key, sizes.get('token_bias'),
                     sizes.get('relative_position_bias_table'))
                 print_log(f'{key}: {how}', logger='current')
+        self._operand_cache.clear()
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def extra_repr(self):
@@ -371,8 +407,9 @@ class QuadraticPositionMixing(PositionalMixing):
 
     def mixing_weights(self, window):
         coords = window_coords(window).to(self.attention_centers.device)
-        dx = (coords[2][None, :] - coords[2][:, None]).float()  # w_n - w_m
-        dy = (coords[1][:, None] - coords[1][None, :]).float()  # h_m - h_n
+        dtype = self.attention_centers.dtype
+        dx = (coords[2][None, :] - coords[2][:, None]).to(dtype)  # w_n - w_m
+        dy = (coords[1][:, None] - coords[1][None, :]).to(dtype)  # h_m - h_n
         offsets = torch.stack([dx, dy, dx * dx, dy * dy, dx * dy], dim=-1)
         inv_cov = torch.einsum('gij,gkj->gik', self.attention_spreads, self.attention_spreads)
         a, b = inv_cov[:, 0, 0], inv_cov[:, 0, 1]
