@@ -26,7 +26,7 @@ FAMILIES = {
                            chunk_lengths=[2, 4, 4, 8], mlp_ratio=2)),
         input=(2, 3, 4, 32, 32), stem=['patch_embed1.'], stage=_morphmlp_stage, stages=4,
         channels=[8, 16, 32, 64],
-        special={'t_fc.mlp_t.weight': 0., 't_fc.mlp_t.bias': 0., 't_fc.proj.weight': 1.}),
+        special={'t_fc.proj.weight': 0., 't_fc.proj.bias': 0.}),
     'PosMLP': dict(
         cfg=dict(type='PosMLP', num_frames=4,
                  arch=dict(embed_dims=[16, 32, 64, 128], depths=[1, 1, 1, 1],

@@ -75,7 +75,7 @@ def _check_official_video_settings():
 
 
 def test_official_init():
-    model = MorphMLP(TINY, num_frames=4)
+    model = MorphMLP(TINY, num_frames=4, temporal_init='official')
     model.init_weights()
     block = model.blocks2[0]
     assert torch.all(block.t_fc.mlp_t.weight == 0) and torch.all(block.t_fc.mlp_t.bias == 0)
@@ -85,6 +85,27 @@ def test_official_init():
     assert torch.all(block.norm1.weight == 1)
     x = torch.randn(1, 2, 7, 7, 56)  # 4 frames: 2 tokens
     assert torch.all(block.t_fc(block.t_norm1(x)) == 0)
+
+
+@pytest.mark.parametrize('temporal_init', ['zero_proj', 'official'])
+def test_only_the_default_temporal_init_lets_morphfc_t_learn(temporal_init):
+    """Both inits output 0; with the official one the block's LayerNorm removes what
+    MorphFC_t adds (the same value in every channel) and its gradient with it."""
+    torch.manual_seed(0)
+    model = MorphMLP(TINY, num_frames=4, temporal_init=temporal_init)
+    model.init_weights()
+    x = torch.randn(2, 3, 4, 32, 32)
+    model(x).pow(2).mean().backward()
+    for i in range(1, 5):
+        t_fc, fc = getattr(model, f'blocks{i}')[0].t_fc, getattr(model, f'blocks{i}')[0].fc
+        spatial = fc.mlp_c.weight.grad.norm()
+        learns = t_fc.proj.weight.grad.norm() + t_fc.mlp_t.weight.grad.norm()
+        if temporal_init == 'zero_proj':
+            assert learns > 1e-3 * spatial, f'stage {i}: {learns:.1e} vs {spatial:.1e}'
+        else:  # rounding noise only
+            assert learns < 1e-5 * spatial, f'stage {i}: {learns:.1e} vs {spatial:.1e}'
+    with pytest.raises(ValueError, match='temporal_init must be one of'):
+        MorphMLP(TINY, temporal_init='random')
 
 
 def test_static_clip_with_zero_temporal_fc_equals_image_model(tmp_path):

@@ -119,11 +119,17 @@ def test_temporal_fc_matches_direct_computation():
         torch.testing.assert_close(layer(x), layer.proj(mixed), rtol=1e-5, atol=1e-5)
 
 
-def test_temporal_fc_official_init_outputs_zero():
-    layer = MorphFCTemporal(16, 4, 4)
+@pytest.mark.parametrize('init_mode', ['zero_proj', 'official'])
+def test_temporal_fc_init_outputs_zero(init_mode):
+    layer = MorphFCTemporal(16, 4, 4, init_mode=init_mode)
     layer.init_weights()
-    assert torch.all(layer.proj.weight == 1) and torch.all(layer.mlp_t.weight == 0)
+    if init_mode == 'official':
+        assert torch.all(layer.proj.weight == 1) and torch.all(layer.mlp_t.weight == 0)
+    else:
+        assert torch.all(layer.proj.weight == 0) and layer.mlp_t.weight.abs().sum() > 0
     assert torch.all(layer(torch.randn(1, 4, 2, 2, 16)) == 0)
+    with pytest.raises(ValueError, match="init_mode must be one of"):
+        MorphFCTemporal(16, 4, 4, init_mode='zeros')
     with pytest.raises(ValueError, match='built for 4 temporal tokens and got 3'):
         layer(torch.randn(1, 3, 2, 2, 16))
 

@@ -15,6 +15,7 @@ from ...converters.morphmlp import convert_official, is_official_layout
 from ...registry import register_model
 from ...weights.adapt import INFLATE_METHODS, inflate_kernel
 from ..layers.morphmlp_block import MorphBlock
+from ..layers.morphmlp_fc import MorphFCTemporal
 from ..layers.stem import ConvDownsample, ConvStem
 from .base import BaseBackbone
 
@@ -78,6 +79,12 @@ class MorphMLP(BaseBackbone):
         drop_path_rate (float): Stochastic depth, linear over all blocks. Defaults to 0.
         mixing_bias (bool): Biases of the token-mixing FCs (``mlp_t``, ``mlp_h``,
             ``mlp_w``, ``mlp_c``; the official ``QKV_BIAS``). Defaults to True.
+        temporal_init (str): How MorphFC_t starts; both make it output 0, so the video
+            network starts as the image network. ``'zero_proj'``: ``mlp_t`` like every
+            Linear, ``proj`` at 0. ``'official'``: ``mlp_t`` at 0, ``proj.weight`` all ones,
+            as released; the block's LayerNorm then removes the layer's output and its
+            gradient, and MorphFC_t never learns (:class:`MorphFCTemporal`). Defaults to
+            ``'zero_proj'``.
         norm_cfg (dict): Norm of blocks, downsampling and outputs. Defaults to LN (eps
             1e-5).
         stem_norm_cfg (dict): Norm of the stem convolutions. Defaults to BN3d.
@@ -121,7 +128,8 @@ class MorphMLP(BaseBackbone):
     }
     essential_keys = ('embed_dims', 'depths', 'chunk_lengths', 'mlp_ratio')
     optional_keys = dict(temporal_groups=None, num_frames=None)
-    # official init: trunc-normal Linear, unit LayerNorm; convolutions and BN keep PyTorch's
+    # official init: trunc-normal Linear, unit LayerNorm; convolutions and BN keep PyTorch's;
+    # MorphFC_t: see temporal_init
     default_init_cfg = [
         dict(type='TruncNormal', layer='Linear', std=.02, bias=0.),
         dict(type='Constant', layer='LayerNorm', val=1., bias=0.)
@@ -137,6 +145,7 @@ class MorphMLP(BaseBackbone):
                  out_norm=None,
                  drop_path_rate=0.,
                  mixing_bias=True,
+                 temporal_init='zero_proj',
                  norm_cfg=dict(type='LN', eps=1e-5),
                  stem_norm_cfg=dict(type='BN3d'),
                  frozen_stages=-1,
@@ -171,6 +180,9 @@ class MorphMLP(BaseBackbone):
         if not isinstance(drop_path_rate, Real) or not 0 <= drop_path_rate < 1:
             raise ValueError(f'MorphMLP: drop_path_rate must be a number in [0, 1), got '
                              f'{drop_path_rate!r}')
+        if temporal_init not in MorphFCTemporal.init_modes:
+            raise ValueError(f'MorphMLP: temporal_init must be one of '
+                             f'{MorphFCTemporal.init_modes}, got {temporal_init!r}')
         if inflate not in INFLATE_METHODS:
             raise ValueError(f'MorphMLP: inflate must be one of {INFLATE_METHODS}, got '
                              f'{inflate!r}')
@@ -201,6 +213,7 @@ class MorphMLP(BaseBackbone):
                     temporal_groups=self.temporal_groups[i] if video else None,
                     drop_path=dpr[start + j],
                     mixing_bias=mixing_bias,
+                    temporal_init=temporal_init,
                     norm_cfg=norm_cfg) for j in range(self.depths[i])
             ])
             start += self.depths[i]

@@ -42,6 +42,8 @@ class MorphBlock(BaseModule):
         drop_path (float): Stochastic depth rate. Defaults to 0.
         mixing_bias (bool): Biases of the token-mixing FCs (``mlp_t``, ``mlp_h``, ``mlp_w``,
             ``mlp_c``; the official ``qkv_bias``). Defaults to True.
+        temporal_init (str): Initialisation of MorphFC_t, ``'zero_proj'`` or ``'official'``
+            (see :class:`MorphFCTemporal`). Defaults to ``'zero_proj'``.
         norm_cfg (dict): Norm layers. Defaults to LN with eps 1e-5.
 
     Shapes:
@@ -57,6 +59,7 @@ class MorphBlock(BaseModule):
                  temporal_groups=None,
                  drop_path=0.,
                  mixing_bias=True,
+                 temporal_init='zero_proj',
                  norm_cfg=dict(type='LN', eps=1e-5),
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
@@ -65,7 +68,7 @@ class MorphBlock(BaseModule):
         if self.temporal:
             self.t_norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
             self.t_fc = MorphFCTemporal(embed_dims, temporal_tokens, temporal_groups,
-                                        mixing_bias)
+                                        mixing_bias, init_mode=temporal_init)
         spatial = MorphFCSpatialStrided if strided else MorphFCSpatial
         self.fc = spatial(embed_dims, chunk_length, mixing_bias)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()

@@ -210,31 +210,50 @@ class MorphFCTemporal(BaseModule):
 
     Channels are split into ``groups`` contiguous groups of ``S = C / groups``; for every
     position and group, the ``T * S`` values (index ``t * S + s``) are mixed by
-    ``mlp_t``, then ``proj`` is applied. Officially ``mlp_t.weight``/``bias`` start at 0
-    and ``proj.weight`` at 1, so the layer outputs exactly 0 at initialisation.
+    ``mlp_t``, then ``proj`` is applied. Both initialisations below make the layer output
+    exactly 0, so a video network starts as the image network it was inflated from.
+
+    * ``'zero_proj'``: ``mlp_t`` keeps the backbone's Linear initialisation and ``proj``
+      starts at 0; ``proj`` learns from the first step, ``mlp_t`` as soon as ``proj``
+      moves.
+    * ``'official'`` (the released code): ``mlp_t`` at 0 and ``proj.weight`` all ones.
+      The layer then adds the same value to every channel of a token, which the block's
+      next LayerNorm (``norm1``, the layer's only consumer) removes: no gradient reaches
+      ``mlp_t`` or ``proj.weight`` (only rounding noise, ~1e-11 against ~1e-4 for the
+      spatial FCs), so MorphFC_t never learns to mix frames.
 
     Args:
         embed_dims (int): Channels ``C``.
         temporal_tokens (int): Temporal tokens ``T``, fixed at build time.
         groups (int): Channel groups; must divide ``C``.
         mixing_bias (bool): Bias of ``mlp_t``. Defaults to True.
+        init_mode (str): ``'zero_proj'`` or ``'official'``. Defaults to ``'zero_proj'``.
 
     Shapes:
         ``(B, T, H, W, C)`` → ``(B, T, H, W, C)``.
     """
+    init_modes = ('zero_proj', 'official')
 
-    def __init__(self, embed_dims, temporal_tokens, groups, mixing_bias=True, init_cfg=None):
+    def __init__(self, embed_dims, temporal_tokens, groups, mixing_bias=True,
+                 init_mode='zero_proj', init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         _check_groups('MorphFCTemporal', embed_dims, groups, 'temporal_groups')
+        if init_mode not in self.init_modes:
+            raise ValueError(f'MorphFCTemporal: init_mode must be one of {self.init_modes}, '
+                             f'got {init_mode!r}')
         self.temporal_tokens = temporal_tokens
         self.groups = groups
+        self.init_mode = init_mode
         dims = temporal_tokens * embed_dims // groups
         self.mlp_t = nn.Linear(dims, dims, bias=mixing_bias)
         self.proj = nn.Linear(embed_dims, embed_dims)
 
     def init_weights(self):
-        constant_init(self.mlp_t, 0., bias=0.)
-        constant_init(self.proj, 1., bias=0.)
+        if self.init_mode == 'official':
+            constant_init(self.mlp_t, 0., bias=0.)
+            constant_init(self.proj, 1., bias=0.)
+        else:
+            constant_init(self.proj, 0., bias=0.)
 
     def forward(self, x):
         B, T, H, W, C = x.shape
