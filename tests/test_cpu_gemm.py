@@ -18,7 +18,7 @@ from mmvideomlp.utils.complexity import build_model_from_cfg
 from mmvideomlp.utils.cpu_gemm import (OneDNNLinear, convert_linear_to_onednn,
                                        convert_onednn_to_linear, onednn_linear, set_cpu_gemm)
 
-FAMILIES = [('morphmlp_synthetic', 16), ('posmlp_synthetic', 16), ('vast_synthetic', 8),
+FAMILIES = [('morphmlp_synthetic', 16), ('posmlp_synthetic', 8), ('vast_synthetic', 8),
             ('ila_synthetic', 16)]
 
 

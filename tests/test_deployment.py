@@ -19,6 +19,11 @@ CLASS_NAMES = [f'class {i}' for i in range(10)]
 FAMILIES = ('morphmlp', 'posmlp', 'vast', 'ila')
 
 
+def recipe_frames(cfg):
+    """The clip length of a synthetic recipe (VAST and ILA take any; 16 then)."""
+    return cfg.model.backbone.get('num_frames') or 16
+
+
 def synthetic_cfg(family):
     cfg = Config.fromfile(osp.join(REPO, 'configs', f'{family}_synthetic.py'))
     if family == 'ila':  # the config reads the names from the generated dataset
@@ -31,10 +36,11 @@ def test_export_parity_and_dynamic_batch(family, tmp_path):
     cfg = synthetic_cfg(family)
     model = load_model(cfg)
     path = str(tmp_path / 'model.onnx')
-    graph, x = export_onnx(model, cfg, (1, 3, 16, 56, 56), path, dynamic_batch=True)
+    frames = recipe_frames(cfg)
+    graph, x = export_onnx(model, cfg, (1, 3, frames, 56, 56), path, dynamic_batch=True)
     assert check_fp32(graph, path, x)['max_abs_diff'] <= 1e-4
     # exported at batch 1, run at batch 2: two different clips, each scored as alone
-    x2 = torch.randn(2, 3, 16, 56, 56)
+    x2 = torch.randn(2, 3, frames, 56, 56)
     out = run_onnx(path, x2)
     assert out.shape == (2, 10)
     with torch.no_grad():
@@ -55,11 +61,11 @@ def test_export_parity_and_dynamic_batch(family, tmp_path):
 
 @pytest.mark.parametrize('family', ('posmlp', 'vast', 'ila'))
 def test_export_at_fewer_frames_than_the_recipe(family, tmp_path):
-    """8 frames instead of 16: PosMLP-Video's temporal windows shrink to their leading
+    """Half the recipe's frames: PosMLP-Video's temporal windows shrink to their leading
     sub-window (MorphMLP's temporal FCs are sized by ``num_frames`` and refuse other counts)."""
     cfg = synthetic_cfg(family)
     path = str(tmp_path / 'model.onnx')
-    graph, x = export_onnx(load_model(cfg), cfg, (1, 3, 8, 56, 56), path)
+    graph, x = export_onnx(load_model(cfg), cfg, (1, 3, recipe_frames(cfg) // 2, 56, 56), path)
     assert check_fp32(graph, path, x)['max_abs_diff'] <= 1e-4
 
 
