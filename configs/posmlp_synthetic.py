@@ -25,10 +25,6 @@ model = dict(
     data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[0., 0., 0.],
                            std=[30., 30., 30.], format_shape='NCTHW'))
 
-train_dataloader = dict(batch_size=8)
-val_dataloader = dict(batch_size=8)
-test_dataloader = dict(batch_size=8)
-
 max_epochs = 60
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=2e-3, weight_decay=0.))

@@ -45,10 +45,6 @@ model = dict(
     cls_head=dict(num_classes=10, in_channels=128, dropout_ratio=0.3),
     data_preprocessor=dict(mean=[0., 0., 0.], std=[30., 30., 30.]))
 
-train_dataloader = dict(batch_size=8)
-val_dataloader = dict(batch_size=8)
-test_dataloader = dict(batch_size=8)
-
 max_epochs = 90
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=2e-3, weight_decay=0.))
