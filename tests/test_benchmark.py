@@ -82,7 +82,7 @@ def test_benchmark_training_memory_with_and_without_checkpointing(tmp_path):
     them."""
     out_json = tmp_path / 'cp.json'
     out = run_tool('tools/analysis/benchmark.py', 'configs/morphmlp_synthetic.py', '--frames',
-                   '16', '--size', '56', '--warmup', '0', '--repeats', '1', '--gemm-size', '128',
+                   '8', '--size', '56', '--warmup', '0', '--repeats', '1', '--gemm-size', '128',
                    '--with-cp', 'both', '--json', str(out_json))
     plain, checkpointed = json.loads(out_json.read_text())['results']
     assert 'error' not in plain and 'error' not in checkpointed, out

@@ -18,7 +18,7 @@ from mmvideomlp.utils.complexity import build_model_from_cfg
 from mmvideomlp.utils.cpu_gemm import (OneDNNLinear, convert_linear_to_onednn,
                                        convert_onednn_to_linear, onednn_linear, set_cpu_gemm)
 
-FAMILIES = [('morphmlp_synthetic', 16), ('posmlp_synthetic', 8), ('vast_synthetic', 8),
+FAMILIES = [('morphmlp_synthetic', 8), ('posmlp_synthetic', 8), ('vast_synthetic', 8),
             ('ila_synthetic', 16)]
 
 
@@ -247,7 +247,7 @@ def test_recognizer_trains_reproducibly(repo_root, synthetic_videos):
         model = _build(repo_root, synthetic_videos, 'morphmlp_synthetic').train()
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
         torch.manual_seed(1)
-        forward, inputs = recognizer_forward(model, 2, 16, 56, 'cpu')
+        forward, inputs = recognizer_forward(model, 2, 8, 32, 'cpu')
         losses = []
         for _ in range(3):
             loss = F.cross_entropy(forward(), torch.tensor([3, 7]))

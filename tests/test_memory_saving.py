@@ -62,7 +62,7 @@ def test_block_names_are_checked():
 
 def batch(n, seed):
     g = torch.Generator().manual_seed(seed)
-    inputs = [torch.randint(0, 256, (1, 3, 16, 56, 56), generator=g).float() for _ in range(n)]
+    inputs = [torch.randint(0, 256, (1, 3, 8, 32, 32), generator=g).float() for _ in range(n)]
     labels = torch.randint(0, 10, (n, ), generator=g)
     samples = [ActionDataSample().set_gt_label(label) for label in labels]
     return dict(inputs=inputs, data_samples=samples)

@@ -11,7 +11,7 @@ CONFIG = 'configs/morphmlp_synthetic.py'
 
 def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
     """The synthetic recipe through tools/train.py on ten videos, without the random
-    label-changing augmentations (reversal, flips) so that 15 iterations can fit them."""
+    label-changing augmentations (reversal, flips) so that 30 iterations can fit them."""
     from mmengine.config import Config
     pipeline = Config.fromfile(CONFIG).train_dataloader.dataset.pipeline
     switches = dict(ReverseFrameOrder='prob', LabelMappedFlip='flip_ratio')
@@ -22,13 +22,13 @@ def test_synthetic_config_fits_through_tools_train(synthetic_videos, tmp_path):
     ten_videos = video_subset_options(synthetic_videos, str(tmp_path), source='train')
     options = ten_videos + no_aug + [
         'train_dataloader.batch_size=10', 'val_dataloader.batch_size=10',
-        'train_cfg.max_epochs=15', 'train_cfg.val_interval=15', 'default_hooks.logger.interval=1',
-        'param_scheduler.1.T_max=13', 'param_scheduler.1.end=15']
+        'train_cfg.max_epochs=30', 'train_cfg.val_interval=30', 'default_hooks.logger.interval=1',
+        'param_scheduler.1.T_max=29', 'param_scheduler.1.end=30']
     work = str(tmp_path / 'work')
     out = run_tool('tools/train.py', CONFIG, '--work-dir', work, '--seed', '0', '--cfg-options',
                    *options)
     losses = [r['loss'] for r in training_log(work) if 'loss' in r]
-    assert len(losses) == 15
+    assert len(losses) == 30
     first, last = np.mean(losses[:3]), np.mean(losses[-3:])
     assert last < first - 1.0, f'loss did not fall: {first:.3f} -> {last:.3f}'
     top1 = [r['acc/top1'] for r in training_log(work) if 'acc/top1' in r][-1]

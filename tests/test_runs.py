@@ -73,7 +73,7 @@ def test_tools_test_refuses_another_familys_checkpoint(tiny, morph_run, tmp_path
     assert 'does not match the model Recognizer3D (backbone PosMLP, cls_head TokenNormHead) ' \
         'of configs/posmlp_synthetic.py' in out
     assert 'keys of other shapes' in out and 'checkpoint keys unknown to the model' in out
-    assert ('shape:      backbone.patch_embed1.proj1.weight: checkpoint (14, 3, 3, 3, 3), '
+    assert ('shape:      backbone.patch_embed1.proj1.weight: checkpoint (16, 3, 3, 3, 3), '
             'model (16, 3, 1, 3, 3)') in out
     assert '--allow-partial' in out and 'final metrics' not in out
     # asked for explicitly, a partial load runs and says what it left out (here in bf16)
@@ -91,7 +91,7 @@ def test_test_refuses_a_checkpoint_with_another_number_of_classes(tiny, morph_ru
                               'model Recognizer3D (backbone MorphMLP, cls_head TokenNormHead)')
     assert '2 keys of other shapes, 0 model keys missing from the checkpoint, 0 checkpoint ' \
         'keys unknown to the model' in message
-    assert 'shape:      cls_head.fc_cls.weight: checkpoint (10, 224), model (5, 224)' in message
+    assert 'shape:      cls_head.fc_cls.weight: checkpoint (10, 256), model (5, 256)' in message
     assert 'shape:      cls_head.fc_cls.bias: checkpoint (10), model (5)' in message
 
 

@@ -104,7 +104,7 @@ for variant, tiny, block in json.loads(sys.argv[1]):
     inner = [type(u.module).__name__ for u in units[1:]
              if not isinstance(u.module, torch.nn.modules.batchnorm._BatchNorm)
              and not isinstance(u.module, torch.nn.LayerNorm)]
-    x = torch.randn(2, 1, 3, 8 if 'vast' in tiny or 'posmlp' in tiny else 16, 56, 56)
+    x = torch.randn(2, 1, 3, 16 if 'ila' in tiny else 8, 56, 56)
     scores = fsdp(x, mode='tensor')
     scores = scores[0] if isinstance(scores, tuple) else scores  # ILA: (scores, align loss)
     loss = scores.float().logsumexp(-1).mean()

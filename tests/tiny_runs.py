@@ -29,8 +29,8 @@ def tiny_options(family, root, lists):
         options['model.backbone.arch.window_sizes'] = [4, 4, 2, 1]
     elif family == 'ila':
         options['model.cls_head.class_names'] = f'{root}/label_map.txt'
-    if family not in ('vast', 'posmlp'):  # every other frame of the 16, as VAST's config does
-        options[{'ila': 'model.cls_head.mit_frames'}.get(family, 'model.backbone.num_frames')] = 8
+    if family == 'ila':  # every other frame of the 16, as the other recipes take
+        options['model.cls_head.mit_frames'] = 8
         for split in ('train', 'val', 'test'):
             options[f'{split}_dataloader.dataset.pipeline.1.clip_len'] = 8
             options[f'{split}_dataloader.dataset.pipeline.1.frame_interval'] = 2

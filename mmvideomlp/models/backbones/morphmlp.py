@@ -83,7 +83,7 @@ class MorphMLP(BaseBackbone):
             network starts as the image network. ``'zero_proj'``: ``mlp_t`` like every
             Linear, ``proj`` at 0. ``'official'``: ``mlp_t`` at 0, ``proj.weight`` all ones,
             as released; the block's LayerNorm then removes the layer's output and its
-            gradient, and MorphFC_t never learns (:class:`MorphFCTemporal`). Defaults to
+            gradient, beyond rounding noise (:class:`MorphFCTemporal`). Defaults to
             ``'zero_proj'``.
         norm_cfg (dict): Norm of blocks, downsampling and outputs. Defaults to LN (eps
             1e-5).

@@ -220,7 +220,7 @@ class MorphFCTemporal(BaseModule):
       The layer then adds the same value to every channel of a token, which the block's
       next LayerNorm (``norm1``, the layer's only consumer) removes: no gradient reaches
       ``mlp_t`` or ``proj.weight`` (only rounding noise, ~1e-11 against ~1e-4 for the
-      spatial FCs), so MorphFC_t never learns to mix frames.
+      spatial FCs).
 
     Args:
         embed_dims (int): Channels ``C``.
