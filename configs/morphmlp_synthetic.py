@@ -13,7 +13,7 @@
 # Measured results and the variants tried: docs/synthetic_dataset.md.
 _base_ = [
     '_base_/video_runtime.py', '_base_/datasets/synthetic_video_8x32.py',
-    '_base_/schedules/synthetic_adamw.py'
+    '_base_/schedules/synthetic_adamw_60e.py'
 ]
 
 model = dict(
@@ -33,10 +33,4 @@ model = dict(
     data_preprocessor=dict(type='CheckedActionDataPreprocessor', mean=[0., 0., 0.],
                            std=[30., 30., 30.], format_shape='NCTHW'))
 
-max_epochs = 60
-train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
-optim_wrapper = dict(optimizer=dict(lr=1e-3, weight_decay=0.))
-param_scheduler = [
-    dict(_base_.param_scheduler[0], end=1),
-    dict(_base_.param_scheduler[1], T_max=max_epochs - 1, begin=1, end=max_epochs)
-]
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
