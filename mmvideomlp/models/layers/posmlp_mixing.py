@@ -197,11 +197,10 @@ class PositionalMixing(nn.Module):
         """:meth:`_operands`, kept between calls in eval mode without autograd.
 
         They depend on the parameters only, so inference regathers them only when a
-        parameter changed: in place (its version counter), replaced (its storage), loaded,
-        or moved (both clear the cache, as does switching to training).
+        parameter changed: in place, loading included (its version counter), replaced (its
+        storage) or moved (which clears the cache, as does switching to training).
         """
         if self.training or torch.is_grad_enabled():
-            self._operand_cache.clear()
             return self._operands(*key)
         stamp = tuple((p.data_ptr(), p._version) for p in self.parameters(recurse=False))
         hit = self._operand_cache.get(key)
@@ -287,7 +286,6 @@ class PositionalMixing(nn.Module):
                     name, state_dict[key], key, sizes.get('token_bias'),
                     sizes.get('relative_position_bias_table'))
                 print_log(f'{key}: {how}', logger='current')
-        self._operand_cache.clear()
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def extra_repr(self):
